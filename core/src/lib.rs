@@ -1,0 +1,42 @@
+//! Offerdesk's rules for AWS Marketplace private offers and agreements.
+//!
+//! Pure: no I/O, no clock (the current instant is always an argument), no async.
+//!
+//! ```
+//! use offerdesk_core::{validate, context::Context};
+//! let doc = serde_json::json!({"productId": "prod-1", "name": "Acme <Pro>"});
+//! let today = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
+//! let report = validate(&doc, today, &Context::default());
+//! assert_eq!(report.violations[0].code.as_str(), "offer.name_invalid_characters");
+//! ```
+
+pub mod catalog;
+pub mod context;
+pub mod document;
+pub mod model;
+pub mod pointer;
+pub mod read;
+pub mod rules;
+pub mod values;
+pub mod violation;
+
+pub use violation::{Code, Report, Violation};
+
+use chrono::NaiveDate;
+use context::Context;
+use serde_json::Value;
+
+/// Validates a document of any kind (change set, offer, offer set, agreement terms) as of
+/// `today`, with what `context` supplies. Every violation found, in document order.
+pub fn validate(document: &Value, today: NaiveDate, context: &Context) -> Report {
+    let mut reader = read::Reader::default();
+    let doc = document::read_document(document, &mut reader);
+    let mut violations = reader.violations;
+    violations.extend(rules::check_document(&doc, &rules::Env { today, context }));
+    Report::new(violations, document)
+}
+
+/// The day of `now`, given as an RFC 3339 instant (taken in UTC) or a `YYYY-MM-DD` date.
+pub fn parse_now(now: &str) -> Option<NaiveDate> {
+    values::parse_date_or_instant(now)
+}

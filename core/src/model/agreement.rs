@@ -1,0 +1,63 @@
+//! The terms of an agreement, as the Agreement API's `GetAgreementTerms` returns them.
+
+use super::terms::{read_term, Dialect, Term, TermType};
+use crate::pointer::{KeyStyle, Ptr};
+use crate::read::Reader;
+use serde_json::Value;
+
+/// The accepted terms of one agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AgreementTerms {
+    pub terms: Vec<Term>,
+}
+
+impl AgreementTerms {
+    /// Reads a `GetAgreementTerms` response (`{"acceptedTerms": [{"legalTerm": {...}}, ...]}`).
+    /// Each accepted-term entry is a union keyed by the term's name; AWS's own mock-ups
+    /// sometimes put two terms in one entry, so every key is read.
+    pub fn read(r: &mut Reader, value: &Value, at: Ptr) -> Option<AgreementTerms> {
+        let at = at.restyled(KeyStyle::Camel);
+        let mut o = r.object(value, at, "agreement terms")?;
+        let mut terms = Vec::new();
+        if let Some((list, list_at)) = o.require(r, "AcceptedTerms") {
+            for (i, entry) in r.array(list, &list_at, "acceptedTerms").unwrap_or_default().iter().enumerate() {
+                let Some(mut entry_obj) = r.object(entry, list_at.index(i), "an accepted term") else { continue };
+                for (key, term_value) in entry_obj.remaining() {
+                    let term_at = entry_obj.at.raw_key(&key);
+                    if let Some(term) = read_term(r, term_value_with_type(&key, &term_value).as_ref().unwrap_or(&term_value), term_at.clone(), Dialect::Agreement) {
+                        if term.kind.map(|k| KeyStyle::Camel.spell(k.name())) != Some(key.clone()) {
+                            r.invalid(&term_at, format!("\"{key}\" holds a term of another type"));
+                        }
+                        terms.push(term);
+                    }
+                }
+            }
+        }
+        // Response envelope fields are not terms; they are passed over.
+        let _ = o.take("ResponseMetadata");
+        let _ = o.take("NextToken");
+        o.finish(r);
+        Some(AgreementTerms { terms })
+    }
+
+    pub fn pricing_types(&self) -> impl Iterator<Item = TermType> + '_ {
+        self.terms.iter().filter_map(|t| t.kind).filter(|k| k.is_pricing())
+    }
+
+    pub fn currency(&self) -> Option<&str> {
+        self.terms.iter().find_map(Term::currency)
+    }
+}
+
+/// Some responses leave out a term's `type`: it is then the union key's own name.
+fn term_value_with_type(key: &str, value: &Value) -> Option<Value> {
+    let map = value.as_object()?;
+    if map.contains_key("type") {
+        return None;
+    }
+    let name = TermType::parse(&(key.get(..1)?.to_ascii_uppercase() + key.get(1..)?))?.name();
+    let mut with_type = serde_json::Map::new();
+    with_type.insert("type".into(), Value::String(name.into()));
+    with_type.extend(map.clone());
+    Some(Value::Object(with_type))
+}

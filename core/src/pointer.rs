@@ -1,0 +1,194 @@
+//! JSON Pointers (RFC 6901) into the user's document, built while reading it.
+
+use serde_json::Value;
+
+/// How keys are spelled in the document being read: the Catalog API's `PascalCase`,
+/// or Offerdesk's own documents, which use the same names in `camelCase`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStyle {
+    Pascal,
+    Camel,
+}
+
+impl KeyStyle {
+    /// Whether `actual` is the key `pascal` spelled in this style (no allocation).
+    pub fn matches(self, actual: &str, pascal: &str) -> bool {
+        match self {
+            KeyStyle::Pascal => actual == pascal,
+            KeyStyle::Camel => {
+                let (mut a, mut p) = (actual.chars(), pascal.chars());
+                match (a.next(), p.next()) {
+                    (Some(x), Some(y)) => x == y.to_ascii_lowercase() && a.as_str() == p.as_str(),
+                    (None, None) => true,
+                    _ => false,
+                }
+            }
+        }
+    }
+
+    /// `pascal` spelled in this style.
+    pub fn spell(self, pascal: &str) -> String {
+        match self {
+            KeyStyle::Pascal => pascal.to_owned(),
+            KeyStyle::Camel => {
+                let mut chars = pascal.chars();
+                chars.next().map_or_else(String::new, |first| first.to_ascii_lowercase().to_string() + chars.as_str())
+            }
+        }
+    }
+}
+
+/// Where a value was read: a pointer into the user's document, the key style of the
+/// object it sits in, and whether it lies inside a string (a `Details` given as a JSON
+/// string), where a pointer cannot reach further and stays at the string.
+///
+/// Where a value came from is not part of what it is: two `Ptr`s always compare equal,
+/// so entities read from different documents compare by their content alone.
+#[derive(Debug, Clone)]
+pub struct Ptr {
+    path: String,
+    style: KeyStyle,
+    sealed: bool,
+}
+
+impl PartialEq for Ptr {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Ptr {}
+
+impl Default for Ptr {
+    fn default() -> Self {
+        Self::root(KeyStyle::Pascal)
+    }
+}
+
+impl Ptr {
+    pub fn root(style: KeyStyle) -> Self {
+        Self { path: String::new(), style, sealed: false }
+    }
+
+    pub fn style(&self) -> KeyStyle {
+        self.style
+    }
+
+    /// The pointer of the member `pascal` (spelled in this object's style).
+    pub fn key(&self, pascal: &str) -> Ptr {
+        self.with_segment(&self.style.spell(pascal))
+    }
+
+    /// The pointer of a member whose key is given exactly as it is spelled in the document.
+    pub fn raw_key(&self, key: &str) -> Ptr {
+        self.with_segment(key)
+    }
+
+    pub fn index(&self, i: usize) -> Ptr {
+        self.with_segment(&i.to_string())
+    }
+
+    /// Values below this point are inside a JSON string: their pointer stays here.
+    pub fn sealed(&self, style: KeyStyle) -> Ptr {
+        Ptr { path: self.path.clone(), style, sealed: true }
+    }
+
+    /// The same place read with another key style (an embedded document of another kind).
+    pub fn restyled(&self, style: KeyStyle) -> Ptr {
+        Ptr { path: self.path.clone(), style, sealed: self.sealed }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.path
+    }
+
+    /// The full pointer of the member `pascal`, as reported in a violation.
+    pub fn at(&self, pascal: &str) -> String {
+        self.key(pascal).path
+    }
+
+    fn with_segment(&self, segment: &str) -> Ptr {
+        if self.sealed {
+            return self.clone();
+        }
+        let mut path = String::with_capacity(self.path.len() + segment.len() + 1);
+        path.push_str(&self.path);
+        path.push('/');
+        for c in segment.chars() {
+            match c {
+                '~' => path.push_str("~0"),
+                '/' => path.push_str("~1"),
+                c => path.push(c),
+            }
+        }
+        Ptr { path, style: self.style, sealed: false }
+    }
+}
+
+impl std::fmt::Display for Ptr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.path)
+    }
+}
+
+/// Splits a pointer into its unescaped segments.
+pub fn segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
+    pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"))
+}
+
+/// A sort key that orders pointers as their targets appear in `document`: the position of
+/// each segment within its object or array. Segments that do not resolve (a missing field)
+/// sort after everything that does at the same level.
+pub fn document_position(document: &Value, pointer: &str) -> Vec<usize> {
+    let mut here = Some(document);
+    segments(pointer)
+        .map(|segment| {
+            let (position, next) = match here {
+                Some(Value::Object(map)) => match map.iter().position(|(k, _)| *k == segment) {
+                    Some(i) => (i, map.get(&segment)),
+                    None => (usize::MAX, None),
+                },
+                Some(Value::Array(items)) => match segment.parse::<usize>() {
+                    Ok(i) => (i, items.get(i)),
+                    Err(_) => (usize::MAX, None),
+                },
+                _ => (usize::MAX, None),
+            };
+            here = next;
+            position
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_escaped_and_camel_cased() {
+        let p = Ptr::root(KeyStyle::Camel).key("Terms").index(2).raw_key("a/b~c");
+        assert_eq!(p.as_str(), "/terms/2/a~1b~0c");
+        assert_eq!(Ptr::root(KeyStyle::Pascal).at("ChargeDate"), "/ChargeDate");
+    }
+
+    #[test]
+    fn sealed_pointers_stay_at_the_string() {
+        let p = Ptr::root(KeyStyle::Pascal).key("Details").sealed(KeyStyle::Pascal);
+        assert_eq!(p.key("Terms").index(0).as_str(), "/Details");
+    }
+
+    #[test]
+    fn camel_matching_only_lowers_the_first_letter() {
+        assert!(KeyStyle::Camel.matches("chargeDate", "ChargeDate"));
+        assert!(!KeyStyle::Camel.matches("ChargeDate", "ChargeDate"));
+        assert!(!KeyStyle::Camel.matches("chargedate", "ChargeDate"));
+        assert!(KeyStyle::Pascal.matches("ChargeDate", "ChargeDate"));
+    }
+
+    #[test]
+    fn document_position_follows_key_order_not_alphabet() {
+        let doc: Value = serde_json::from_str(r#"{"b":1,"a":[0,{"z":1,"y":2}]}"#).unwrap_or_default();
+        assert!(document_position(&doc, "/b") < document_position(&doc, "/a"));
+        assert!(document_position(&doc, "/a/1/z") < document_position(&doc, "/a/1/y"));
+        assert!(document_position(&doc, "/a/1/y") < document_position(&doc, "/a/1/missing"));
+    }
+}
