@@ -34,7 +34,9 @@ enum Format {
 }
 
 fn parse_now_arg(text: &str) -> Result<NaiveDate, String> {
-    parse_now(text).ok_or_else(|| format!("\"{text}\" is neither an RFC 3339 instant (2023-01-01T00:00:00Z) nor a date (2023-01-01)"))
+    parse_now(text).ok_or_else(|| {
+        format!("\"{text}\" is neither an RFC 3339 instant (2023-01-01T00:00:00Z) nor a date (2023-01-01)")
+    })
 }
 
 /// Exit status 2: the input could not be used at all.
@@ -115,7 +117,12 @@ fn read_context(path: &Path, value: &Value) -> Result<Context, String> {
     let context = Context::read(value, &mut reader);
     match reader.violations.first() {
         None => Ok(context),
-        Some(v) => Err(format!("{}: context {}: {}", display_name(path), if v.path.is_empty() { "/" } else { &v.path }, v.message)),
+        Some(v) => Err(format!(
+            "{}: context {}: {}",
+            display_name(path),
+            if v.path.is_empty() { "/" } else { &v.path },
+            v.message
+        )),
     }
 }
 

@@ -195,7 +195,10 @@ fn read_product(r: &mut Reader, value: &Value, at: Ptr) -> Option<Product> {
             _ => None,
         };
         if parsed.is_none() {
-            r.invalid(&at, "pricingModel must be one of usage, contract, contract-with-consumption, free, monthly, byol");
+            r.invalid(
+                &at,
+                "pricingModel must be one of usage, contract, contract-with-consumption, free, monthly, byol",
+            );
         }
         parsed
     });
@@ -223,8 +226,12 @@ fn read_resale_authorization(r: &mut Reader, value: &Value, at: Ptr) -> Option<(
     ra.product_id = o.located_string(r, "ProductId", false);
     ra.name = o.located_string(r, "Name", false);
     ra.reseller_account_id = o.located_string(r, "ResellerAccountId", false);
-    ra.availability_end_date = o.take("AvailabilityEndDate").and_then(|(v, at)| r.date(v, &at, "availabilityEndDate").map(|d| Located::new(d, at)));
-    ra.offers_max_quantity = o.take("OffersMaxQuantity").and_then(|(v, at)| r.integer(v, &at, "offersMaxQuantity").map(|q| Located::new(q, at)));
+    ra.availability_end_date = o
+        .take("AvailabilityEndDate")
+        .and_then(|(v, at)| r.date(v, &at, "availabilityEndDate").map(|d| Located::new(d, at)));
+    ra.offers_max_quantity = o
+        .take("OffersMaxQuantity")
+        .and_then(|(v, at)| r.integer(v, &at, "offersMaxQuantity").map(|q| Located::new(q, at)));
     ra.pricing_model = o.located_string(r, "PricingModel", false);
     let used = o.integer(r, "OffersCreated").and_then(|s| s.filled().copied());
     if let Some((v, at)) = o.take("Terms") {

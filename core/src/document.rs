@@ -16,8 +16,8 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Document {
     ChangeSet(ChangeSet),
-    Offer(Offer),
-    OfferSet(OfferSetDocument),
+    Offer(Box<Offer>),
+    OfferSet(Box<OfferSetDocument>),
     AgreementTerms(AgreementTerms),
 }
 
@@ -34,19 +34,22 @@ pub fn read_document(value: &Value, r: &mut Reader) -> Document {
     if !value.is_object() {
         r.invalid(
             &Ptr::root(KeyStyle::Camel),
-            format!("the document is {}; it must be a JSON object: a Catalog API change set, an offer or an offer set", crate::read::kind_of(value)),
+            format!(
+                "the document is {}; it must be a JSON object: a Catalog API change set, an offer or an offer set",
+                crate::read::kind_of(value)
+            ),
         );
-        return Document::Offer(Offer::default());
+        return Document::Offer(Box::default());
     }
     let has = |key: &str| value.as_object().is_some_and(|m| m.contains_key(key));
     if has("ChangeSet") || has("Catalog") {
         Document::ChangeSet(catalog::import(value, r))
     } else if has("offers") {
-        Document::OfferSet(read_offer_set(r, value, Ptr::root(KeyStyle::Camel)))
+        Document::OfferSet(Box::new(read_offer_set(r, value, Ptr::root(KeyStyle::Camel))))
     } else if has("acceptedTerms") {
         Document::AgreementTerms(AgreementTerms::read(r, value, Ptr::root(KeyStyle::Camel)).unwrap_or_default())
     } else {
-        Document::Offer(read_offer(r, value, Ptr::root(KeyStyle::Camel)).unwrap_or_default())
+        Document::Offer(Box::new(read_offer(r, value, Ptr::root(KeyStyle::Camel)).unwrap_or_default()))
     }
 }
 
@@ -97,12 +100,14 @@ pub fn read_offer(r: &mut Reader, value: &Value, at: Ptr) -> Option<Offer> {
         t.finish(r);
         Some(targeting)
     });
-    offer.availability_end_date =
-        o.take("AvailabilityEndDate").and_then(|(v, at)| r.date(v, &at, "availabilityEndDate").map(|d| Located::new(d, at)));
+    offer.availability_end_date = o
+        .take("AvailabilityEndDate")
+        .and_then(|(v, at)| r.date(v, &at, "availabilityEndDate").map(|d| Located::new(d, at)));
     offer.pricing_model = o.located_string(r, "PricingModel", false);
     offer.markup_percentage = o.take("Markup").and_then(|(v, at)| {
         let mut m = r.object(v, at, "markup")?;
-        let percentage = m.require(r, "Percentage").and_then(|(v, at)| r.decimal(v, &at, "percentage").map(|p| Located::new(p, at)));
+        let percentage =
+            m.require(r, "Percentage").and_then(|(v, at)| r.decimal(v, &at, "percentage").map(|p| Located::new(p, at)));
         m.finish(r);
         percentage
     });
@@ -155,10 +160,16 @@ pub fn write_offer(offer: &Offer) -> Value {
         }
     };
     put("id", offer.id.clone().map(Value::String));
-    put("state", Some(Value::String(if offer.publication == Publication::Released { "released" } else { "draft" }.into())));
+    put(
+        "state",
+        Some(Value::String(if offer.publication == Publication::Released { "released" } else { "draft" }.into())),
+    );
     put(
         "visibility",
-        offer.visibility.as_ref().map(|v| Value::String(if v.value == Visibility::Public { "public" } else { "private" }.into())),
+        offer
+            .visibility
+            .as_ref()
+            .map(|v| Value::String(if v.value == Visibility::Public { "public" } else { "private" }.into())),
     );
     put("productId", text(&offer.product_id));
     put("resaleAuthorizationId", text(&offer.resale_authorization_id));

@@ -180,6 +180,15 @@ impl<'v> Obj<'v> {
         Some((value, self.at.raw_key(key)))
     }
 
+    /// The member whose key is exactly `key`, whatever this object's style.
+    pub fn take_exact(&mut self, key: &str) -> Option<&'v Value> {
+        let index = self.map.keys().position(|k| k == key)?;
+        if let Some(used) = self.used.get_mut(index) {
+            *used = true;
+        }
+        self.map.get(key)
+    }
+
     /// Like `take`, but a missing member is a violation.
     pub fn require(&mut self, r: &mut Reader, pascal: &str) -> Option<(&'v Value, Ptr)> {
         let found = self.take(pascal);
@@ -200,7 +209,12 @@ impl<'v> Obj<'v> {
     }
 
     /// A string with the pointer of where it was given.
-    pub fn located_string(&mut self, r: &mut Reader, pascal: &str, required: bool) -> Option<crate::model::Located<String>> {
+    pub fn located_string(
+        &mut self,
+        r: &mut Reader,
+        pascal: &str,
+        required: bool,
+    ) -> Option<crate::model::Located<String>> {
         let (v, at) = if required { self.require(r, pascal)? } else { self.take(pascal)? };
         let text = r.string(v, &at, &self.style().spell(pascal))?;
         Some(crate::model::Located::new(text, at))

@@ -29,9 +29,9 @@ pub fn is_placeholder(text: &str) -> bool {
     text.len() > 4
         && text.starts_with("{{")
         && text.ends_with("}}")
-        && text.get(2..text.len() - 2).is_some_and(|inner| {
-            inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
-        })
+        && text
+            .get(2..text.len() - 2)
+            .is_some_and(|inner| inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'))
 }
 
 /// A calendar date written `YYYY-MM-DD`.
@@ -50,9 +50,8 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 /// A date written either as `YYYY-MM-DD` or as an RFC 3339 instant (the Agreement API
 /// gives instants); an instant is taken as its UTC calendar date.
 pub fn parse_date_or_instant(text: &str) -> Option<NaiveDate> {
-    parse_date(text).or_else(|| {
-        chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc).date_naive())
-    })
+    parse_date(text)
+        .or_else(|| chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc).date_naive()))
 }
 
 /// A decimal written as text (`"10.50"`), as the Catalog API requires for money.

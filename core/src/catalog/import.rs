@@ -96,7 +96,10 @@ impl Folder {
     fn apply(&mut self, r: &mut Reader, h: &Header, key: String) {
         let is_create = h.change_type.starts_with("Create");
         if is_create && h.identifier.is_some() {
-            r.invalid(&h.at.key("Entity").key("Identifier"), format!("{} creates an entity: it takes no Identifier", h.change_type));
+            r.invalid(
+                &h.at.key("Entity").key("Identifier"),
+                format!("{} creates an entity: it takes no Identifier", h.change_type),
+            );
         }
         if !is_create && h.identifier.is_none() {
             r.invalid(&h.at.key("Entity"), format!("{} needs Entity.Identifier: the entity to change", h.change_type));
@@ -138,7 +141,12 @@ impl Folder {
             return;
         }
         let Some((details, details_at)) = &h.details else { return };
-        let change = Change { change_type: h.change_type, at: h.at.clone(), details: details.clone(), details_at: details_at.clone() };
+        let change = Change {
+            change_type: h.change_type,
+            at: h.at.clone(),
+            details: details.clone(),
+            details_at: details_at.clone(),
+        };
         let known = match entity {
             Entity::Offer(o) => offer::apply(o, &change, r),
             Entity::ResaleAuthorization(ra) => resale::apply(ra, &change, r),
@@ -146,7 +154,10 @@ impl Folder {
             Entity::Other(_) => true,
         };
         if !known {
-            r.invalid(&h.at.key("ChangeType"), format!("unknown change type \"{}\" for {}", h.change_type, h.entity_type));
+            r.invalid(
+                &h.at.key("ChangeType"),
+                format!("unknown change type \"{}\" for {}", h.change_type, h.entity_type),
+            );
         }
     }
 }
@@ -154,9 +165,11 @@ impl Folder {
 fn new_entity(h: &Header, id: Option<String>) -> Entity {
     let at = h.at.clone();
     match h.entity_type {
-        OFFER => Entity::Offer(Offer { at, id, origin: OfferOrigin::Existing, ..Offer::default() }),
-        RESALE_AUTHORIZATION => Entity::ResaleAuthorization(ResaleAuthorization { at, id, ..Default::default() }),
-        OFFER_SET => Entity::OfferSet(OfferSet { at, id, ..Default::default() }),
+        OFFER => Entity::Offer(Box::new(Offer { at, id, origin: OfferOrigin::Existing, ..Offer::default() })),
+        RESALE_AUTHORIZATION => {
+            Entity::ResaleAuthorization(Box::new(ResaleAuthorization { at, id, ..Default::default() }))
+        }
+        OFFER_SET => Entity::OfferSet(Box::new(OfferSet { at, id, ..Default::default() })),
         other => Entity::Other(OtherEntity { entity_type: other.to_owned(), changes: Vec::new() }),
     }
 }
@@ -213,7 +226,15 @@ fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr) -> Option<Header<'
     let details = read_details(r, &mut o);
     let at = o.at.clone();
     o.finish(r);
-    Some(Header { at, change_type: change_type?, change_name, entity_type: entity_type?, identifier, entity_tags, details })
+    Some(Header {
+        at,
+        change_type: change_type?,
+        change_name,
+        entity_type: entity_type?,
+        identifier,
+        entity_tags,
+        details,
+    })
 }
 
 /// `DetailsDocument` (JSON), or `Details` (the same as a JSON string; some SDK samples

@@ -7,9 +7,9 @@
 
 mod import;
 mod offer;
-mod terms_change;
 mod offer_set;
 mod resale;
+mod terms_change;
 
 pub use import::import;
 
@@ -36,9 +36,9 @@ pub struct ChangeSet {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entity {
-    Offer(Offer),
-    ResaleAuthorization(ResaleAuthorization),
-    OfferSet(OfferSet),
+    Offer(Box<Offer>),
+    ResaleAuthorization(Box<ResaleAuthorization>),
+    OfferSet(Box<OfferSet>),
     /// An entity Offerdesk does not model; its changes are written back as they came.
     Other(OtherEntity),
 }
@@ -61,21 +61,21 @@ pub struct RawChange {
 impl ChangeSet {
     pub fn offers(&self) -> impl Iterator<Item = &Offer> {
         self.entities.iter().filter_map(|e| match e {
-            Entity::Offer(o) => Some(o),
+            Entity::Offer(o) => Some(o.as_ref()),
             _ => None,
         })
     }
 
     pub fn resale_authorizations(&self) -> impl Iterator<Item = &ResaleAuthorization> {
         self.entities.iter().filter_map(|e| match e {
-            Entity::ResaleAuthorization(ra) => Some(ra),
+            Entity::ResaleAuthorization(ra) => Some(ra.as_ref()),
             _ => None,
         })
     }
 
     pub fn offer_sets(&self) -> impl Iterator<Item = &OfferSet> {
         self.entities.iter().filter_map(|e| match e {
-            Entity::OfferSet(s) => Some(s),
+            Entity::OfferSet(s) => Some(s.as_ref()),
             _ => None,
         })
     }
@@ -84,10 +84,9 @@ impl ChangeSet {
     pub fn creates_product(&self, product_id: &str) -> bool {
         let Some(name) = reference_name(product_id) else { return false };
         self.entities.iter().any(|e| match e {
-            Entity::Other(other) => other
-                .changes
-                .iter()
-                .any(|c| c.change_type == "CreateProduct" && c.change_name.as_deref() == Some(name)),
+            Entity::Other(other) => {
+                other.changes.iter().any(|c| c.change_type == "CreateProduct" && c.change_name.as_deref() == Some(name))
+            }
             _ => false,
         })
     }

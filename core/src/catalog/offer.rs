@@ -43,7 +43,10 @@ pub(super) fn apply(o: &mut Offer, c: &Change, r: &mut Reader) -> bool {
         }
         "UpdateInformation" => {
             if is_empty_object(&c.details) {
-                r.invalid(&c.details_at, "UpdateInformation needs at least one of Name, Description, PreExistingAgreement");
+                r.invalid(
+                    &c.details_at,
+                    "UpdateInformation needs at least one of Name, Description, PreExistingAgreement",
+                );
             }
             if let Some(name) = d.located_string(r, "Name", false) {
                 o.name = Some(name);
@@ -61,9 +64,9 @@ pub(super) fn apply(o: &mut Offer, c: &Change, r: &mut Reader) -> bool {
             o.targeting = Some(Targeting { at: c.details_at.clone(), positive, negative });
         }
         "UpdateAvailability" => {
-            o.availability_end_date = d.require(r, "AvailabilityEndDate").and_then(|(v, at)| {
-                r.date(v, &at, "AvailabilityEndDate").map(|date| Located::new(date, at))
-            });
+            o.availability_end_date = d
+                .require(r, "AvailabilityEndDate")
+                .and_then(|(v, at)| r.date(v, &at, "AvailabilityEndDate").map(|date| Located::new(date, at)));
         }
         "UpdatePricingTerms" => {
             o.pricing_model = d.located_string(r, "PricingModel", true);
@@ -71,9 +74,9 @@ pub(super) fn apply(o: &mut Offer, c: &Change, r: &mut Reader) -> bool {
             replace_terms(&mut o.terms, ct, terms);
         }
         "UpdateMarkup" => {
-            o.markup_percentage = d.require(r, "Percentage").and_then(|(v, at)| {
-                r.decimal(v, &at, "Percentage").map(|p| Located::new(p, at))
-            });
+            o.markup_percentage = d
+                .require(r, "Percentage")
+                .and_then(|(v, at)| r.decimal(v, &at, "Percentage").map(|p| Located::new(p, at)));
         }
         "ReleaseOffer" => {
             if !is_empty_object(&c.details) {
@@ -147,7 +150,8 @@ pub(super) fn export(o: &Offer) -> Vec<Value> {
         let has_terms = o.terms.iter().any(|t| t.kind.is_some_and(|k| k.change_type() == change_type));
         let is_pricing = change_type == "UpdatePricingTerms";
         if has_terms || o.updates.contains(change_type) || (is_pricing && o.pricing_model.is_some()) {
-            let model = is_pricing.then(|| o.pricing_model.as_ref().map_or_else(|| inferred_pricing_model(o), |m| m.value.clone()));
+            let model = is_pricing
+                .then(|| o.pricing_model.as_ref().map_or_else(|| inferred_pricing_model(o), |m| m.value.clone()));
             out.push(change(change_type, terms_details(&o.terms, change_type, model.as_deref())));
         }
     }

@@ -61,22 +61,22 @@ pub(super) fn export(s: &OfferSet) -> Vec<Value> {
     let change = |change_type: &str, details: Value| entity_change(OFFER_SET, id, s.created, change_type, details);
     let text = |l: &Located<String>| Value::String(l.value.clone());
     let mut out = Vec::new();
-    let name_in_create = s.created && !s.updates.contains("UpdateInformation");
+    // CreateOfferSet requires the name, so it always carries it.
     if s.created {
         let mut d = Map::new();
-        if let Some(name) = s.name.as_ref().filter(|_| name_in_create) {
+        if let Some(name) = &s.name {
             d.insert("Name".into(), text(name));
         }
         out.push(change("CreateOfferSet", Value::Object(d)));
     }
-    let mut info = Map::new();
-    if let Some(name) = s.name.as_ref().filter(|_| !name_in_create) {
-        info.insert("Name".into(), text(name));
-    }
-    if let Some(notes) = &s.buyer_notes {
-        info.insert("BuyerNotes".into(), text(notes));
-    }
-    if !info.is_empty() {
+    if s.updates.contains("UpdateInformation") || (!s.created && s.name.is_some()) || s.buyer_notes.is_some() {
+        let mut info = Map::new();
+        if let Some(name) = &s.name {
+            info.insert("Name".into(), text(name));
+        }
+        if let Some(notes) = &s.buyer_notes {
+            info.insert("BuyerNotes".into(), text(notes));
+        }
         out.push(change("UpdateInformation", Value::Object(info)));
     }
     for (change_type, ids) in [("AssociateOffers", &s.associate), ("DisassociateOffers", &s.disassociate)] {
@@ -91,7 +91,9 @@ pub(super) fn export(s: &OfferSet) -> Vec<Value> {
             out.push(change(change_type, Value::Object(d)));
         }
     }
-    for (change_type, solution) in [("AssociateSolution", &s.associate_solution), ("DisassociateSolution", &s.disassociate_solution)] {
+    for (change_type, solution) in
+        [("AssociateSolution", &s.associate_solution), ("DisassociateSolution", &s.disassociate_solution)]
+    {
         if let Some(solution) = solution {
             let mut d = Map::new();
             d.insert("SolutionId".into(), text(solution));

@@ -35,6 +35,9 @@ pub(super) fn apply(ra: &mut ResaleAuthorization, c: &Change, r: &mut Reader) ->
             }
         }
         "UpdateAvailability" => {
+            if is_empty_object(&c.details) {
+                r.invalid(&c.details_at, "UpdateAvailability needs AvailabilityEndDate, OffersMaxQuantity or both");
+            }
             if let Some((v, at)) = d.take("AvailabilityEndDate") {
                 ra.availability_end_date = r.date(v, &at, "AvailabilityEndDate").map(|date| Located::new(date, at));
             }
@@ -74,44 +77,49 @@ pub(super) fn apply(ra: &mut ResaleAuthorization, c: &Change, r: &mut Reader) ->
 
 pub(super) fn export(ra: &ResaleAuthorization) -> Vec<Value> {
     let id = ra.id.as_deref();
-    let change = |change_type: &str, details: Value| entity_change(RESALE_AUTHORIZATION, id, ra.created, change_type, details);
+    let change =
+        |change_type: &str, details: Value| entity_change(RESALE_AUTHORIZATION, id, ra.created, change_type, details);
     let text = |l: &Option<Located<String>>| l.as_ref().map(|l| Value::String(l.value.clone()));
     let mut out = Vec::new();
-    let info_in_create = ra.created && !ra.updates.contains("UpdateInformation");
+    // CreateResaleAuthorization requires the name, so it always carries it; an
+    // UpdateInformation the import saw is written too, with the same values.
     if ra.created {
         let mut d = Map::new();
         insert(&mut d, "ProductId", text(&ra.product_id));
-        if info_in_create {
-            insert(&mut d, "Name", text(&ra.name));
-            insert(&mut d, "Description", text(&ra.description));
-        }
+        insert(&mut d, "Name", text(&ra.name));
+        insert(&mut d, "Description", text(&ra.description));
         insert(&mut d, "ResellerAccountId", text(&ra.reseller_account_id));
         insert(&mut d, "BulkRequestId", text(&ra.bulk_request_id));
         out.push(change("CreateResaleAuthorization", Value::Object(d)));
     }
-    if !info_in_create {
+    if ra.updates.contains("UpdateInformation")
+        || (!ra.created && (ra.name.is_some() || ra.description.is_some()))
+        || ra.pre_existing_buyer_agreement.is_some()
+    {
         let mut d = Map::new();
         insert(&mut d, "Name", text(&ra.name));
         insert(&mut d, "Description", text(&ra.description));
         insert(&mut d, "PreExistingBuyerAgreement", ra.pre_existing_buyer_agreement.clone());
-        if !d.is_empty() {
-            out.push(change("UpdateInformation", Value::Object(d)));
-        }
-    } else if let Some(pre) = &ra.pre_existing_buyer_agreement {
-        let mut d = Map::new();
-        d.insert("PreExistingBuyerAgreement".into(), pre.clone());
         out.push(change("UpdateInformation", Value::Object(d)));
     }
     for change_type in TERM_CHANGES {
         let has_terms = ra.terms.iter().any(|t| t.kind.is_some_and(|k| k.change_type() == change_type));
         if has_terms || ra.updates.contains(change_type) {
-            let model = (change_type == "UpdatePricingTerms").then(|| ra.pricing_model.as_ref().map_or("Contract", |m| m.value.as_str()));
+            let model = (change_type == "UpdatePricingTerms")
+                .then(|| ra.pricing_model.as_ref().map_or("Contract", |m| m.value.as_str()));
             out.push(change(change_type, terms_details(&ra.terms, change_type, model)));
         }
     }
-    if ra.availability_end_date.is_some() || ra.offers_max_quantity.is_some() {
+    if ra.availability_end_date.is_some()
+        || ra.offers_max_quantity.is_some()
+        || ra.updates.contains("UpdateAvailability")
+    {
         let mut d = Map::new();
-        insert(&mut d, "AvailabilityEndDate", ra.availability_end_date.as_ref().map(|e| crate::model::terms::date_json(&e.value)));
+        insert(
+            &mut d,
+            "AvailabilityEndDate",
+            ra.availability_end_date.as_ref().map(|e| crate::model::terms::date_json(&e.value)),
+        );
         insert(
             &mut d,
             "OffersMaxQuantity",

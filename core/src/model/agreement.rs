@@ -24,7 +24,12 @@ impl AgreementTerms {
                 let Some(mut entry_obj) = r.object(entry, list_at.index(i), "an accepted term") else { continue };
                 for (key, term_value) in entry_obj.remaining() {
                     let term_at = entry_obj.at.raw_key(&key);
-                    if let Some(term) = read_term(r, term_value_with_type(&key, &term_value).as_ref().unwrap_or(&term_value), term_at.clone(), Dialect::Agreement) {
+                    if let Some(term) = read_term(
+                        r,
+                        term_value_with_type(&key, &term_value).as_ref().unwrap_or(&term_value),
+                        term_at.clone(),
+                        Dialect::Agreement,
+                    ) {
                         if term.kind.map(|k| KeyStyle::Camel.spell(k.name())) != Some(key.clone()) {
                             r.invalid(&term_at, format!("\"{key}\" holds a term of another type"));
                         }
@@ -33,9 +38,10 @@ impl AgreementTerms {
                 }
             }
         }
-        // Response envelope fields are not terms; they are passed over.
-        let _ = o.take("ResponseMetadata");
-        let _ = o.take("NextToken");
+        // The SDK's response envelope is not terms; it is passed over.
+        for envelope in ["ResponseMetadata", "nextToken"] {
+            let _ = o.take_exact(envelope);
+        }
         o.finish(r);
         Some(AgreementTerms { terms })
     }

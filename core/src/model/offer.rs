@@ -122,14 +122,12 @@ impl Offer {
 
     /// Whether buyer accounts were given at all (possibly as a template placeholder).
     pub fn targets_buyers(&self) -> bool {
-        self.targeting
-            .as_ref()
-            .and_then(|t| t.positive.as_ref())
-            .and_then(|p| p.buyer_accounts.as_ref())
-            .is_some_and(|accounts| match accounts {
+        self.targeting.as_ref().and_then(|t| t.positive.as_ref()).and_then(|p| p.buyer_accounts.as_ref()).is_some_and(
+            |accounts| match accounts {
                 Slot::Filled(list) => !list.is_empty(),
                 Slot::Placeholder(_) => true,
-            })
+            },
+        )
     }
 
     /// The currency the offer charges in: its first priced term's currency.

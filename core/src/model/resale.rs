@@ -45,9 +45,7 @@ impl ResaleAuthorization {
     }
 
     pub fn buyer_accounts(&self) -> &[String] {
-        self.term(TermType::BuyerTargeting)
-            .and_then(|t| t.positive_targeting.as_ref())
-            .map_or(&[], |a| a.accounts())
+        self.term(TermType::BuyerTargeting).and_then(|t| t.positive_targeting.as_ref()).map_or(&[], |a| a.accounts())
     }
 
     pub fn currency(&self) -> Option<&str> {

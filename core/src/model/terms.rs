@@ -113,7 +113,10 @@ impl TermType {
         use TermType::*;
         matches!(
             self,
-            FixedUpfrontPricing | ConfigurableUpfrontPricing | ResaleFixedUpfrontPricing | ResaleConfigurableUpfrontPricing
+            FixedUpfrontPricing
+                | ConfigurableUpfrontPricing
+                | ResaleFixedUpfrontPricing
+                | ResaleConfigurableUpfrontPricing
         )
     }
 
@@ -172,7 +175,9 @@ pub const TERM_CHANGES: [&str; 10] = [
 /// Orders terms by the change that sets them (stable within one change), so an entity's
 /// terms read the same whatever order its changes came in.
 pub fn sort_terms(terms: &mut [Term]) {
-    terms.sort_by_key(|t| t.kind.map_or(usize::MAX, |k| TERM_CHANGES.iter().position(|c| *c == k.change_type()).unwrap_or(usize::MAX)));
+    terms.sort_by_key(|t| {
+        t.kind.map_or(usize::MAX, |k| TERM_CHANGES.iter().position(|c| *c == k.change_type()).unwrap_or(usize::MAX))
+    });
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -566,16 +571,22 @@ fn write_field(term: &Term, field: Field, style: KeyStyle) -> Option<Value> {
                         .map(|g| {
                             let mut m = Map::new();
                             put(&mut m, style, "DimensionKey", text(&g.dimension_key));
-                            put(&mut m, style, "MaxQuantity", g.max_quantity.as_ref().map(|q| slot_json(q, |n| Value::from(*n))));
+                            put(
+                                &mut m,
+                                style,
+                                "MaxQuantity",
+                                g.max_quantity.as_ref().map(|q| slot_json(q, |n| Value::from(*n))),
+                            );
                             Value::Object(m)
                         })
                         .collect(),
                 )
             })
         }),
-        Field::RateCards => term.rate_cards.as_ref().map(|s| {
-            slot_json(s, |cards| Value::Array(cards.iter().map(|c| write_rate_card(c, style)).collect()))
-        }),
+        Field::RateCards => term
+            .rate_cards
+            .as_ref()
+            .map(|s| slot_json(s, |cards| Value::Array(cards.iter().map(|c| write_rate_card(c, style)).collect()))),
         Field::BillingPeriod => text(&term.billing_period),
         Field::Documents => term.documents.as_ref().map(|docs| {
             Value::Array(

@@ -18,13 +18,17 @@ const PAYMENT_DUE_PERIODS: [&str; 6] = ["P15D", "P30D", "P45D", "P60D", "P90D", 
 pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
     let o = s.offer;
     match &o.name {
-        Some(name) if name.value.is_empty() && s.offer.is_released() => {
-            out.push(Violation::new(Code::OfferNameRequired, name.at.as_str(), "the offer name is empty; give it a name buyers will recognise"))
-        }
+        Some(name) if name.value.is_empty() && s.offer.is_released() => out.push(Violation::new(
+            Code::OfferNameRequired,
+            name.at.as_str(),
+            "the offer name is empty; give it a name buyers will recognise",
+        )),
         Some(name) => check_name(&name.value, name.at.as_str(), NAME_MAX, out),
-        None if s.released() => {
-            out.push(Violation::new(Code::OfferNameRequired, o.release_anchor().as_str(), "the offer is released with no name"))
-        }
+        None if s.released() => out.push(Violation::new(
+            Code::OfferNameRequired,
+            o.release_anchor().as_str(),
+            "the offer is released with no name",
+        )),
         None => {}
     }
     if let Some(d) = &o.description {
@@ -44,7 +48,11 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
     check_net_payment(s, out);
     check_product(s, out);
     if s.released() && o.origin == crate::model::offer::OfferOrigin::Direct && o.pricing_terms().next().is_none() {
-        out.push(Violation::new(Code::OfferPricingRequired, o.release_anchor().as_str(), "the offer is released with no pricing term"));
+        out.push(Violation::new(
+            Code::OfferPricingRequired,
+            o.release_anchor().as_str(),
+            "the offer is released with no pricing term",
+        ));
     }
 }
 
@@ -52,7 +60,11 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
 pub(super) fn check_name(name: &str, path: &str, max: usize, out: &mut Vec<Violation>) {
     let n = chars(name);
     if n > max {
-        out.push(Violation::new(Code::OfferNameTooLong, path, format!("the name has {n} characters; at most {max} are allowed")));
+        out.push(Violation::new(
+            Code::OfferNameTooLong,
+            path,
+            format!("the name has {n} characters; at most {max} are allowed"),
+        ));
     }
     if let Some(bad) = name.chars().find(|c| matches!(c, '\\' | '<' | '>')) {
         out.push(Violation::new(
@@ -95,13 +107,21 @@ pub(super) fn check_accounts(audience: &Audience, max: usize, what: &str, out: &
         if !is_account_id(account) {
             out.push(account_invalid(account, at.as_str()));
         } else if accounts.iter().take(i).any(|a| a == account) {
-            out.push(Violation::new(Code::OfferBuyerDuplicate, at.as_str(), format!("buyer account {account} is listed twice")));
+            out.push(Violation::new(
+                Code::OfferBuyerDuplicate,
+                at.as_str(),
+                format!("buyer account {account} is listed twice"),
+            ));
         }
     }
 }
 
 pub(super) fn account_invalid(account: &str, path: &str) -> Violation {
-    Violation::new(Code::OfferBuyerAccountInvalid, path, format!("\"{account}\" is not an AWS account id: an account id is exactly 12 digits"))
+    Violation::new(
+        Code::OfferBuyerAccountInvalid,
+        path,
+        format!("\"{account}\" is not an AWS account id: an account id is exactly 12 digits"),
+    )
 }
 
 fn check_expiry(s: &Subject, out: &mut Vec<Violation>) {
@@ -142,7 +162,11 @@ fn check_legal(s: &Subject, out: &mut Vec<Violation>) {
     let o = s.offer;
     let legal: Vec<_> = o.terms_of(TermType::Legal).collect();
     for extra in legal.iter().skip(1) {
-        out.push(Violation::new(Code::OfferEulaInvalid, extra.at.as_str(), "an offer has exactly one legal term; merge its documents into the first"));
+        out.push(Violation::new(
+            Code::OfferEulaInvalid,
+            extra.at.as_str(),
+            "an offer has exactly one legal term; merge its documents into the first",
+        ));
     }
     for term in &legal {
         for (i, doc) in term.documents.iter().flatten().enumerate() {
@@ -158,7 +182,7 @@ fn check_legal(s: &Subject, out: &mut Vec<Violation>) {
                     if o.origin != crate::model::offer::OfferOrigin::Existing && version != STANDARD_EULA_VERSION {
                         out.push(Violation::new(
                             Code::OfferEulaInvalid,
-                            at.at("Version"),
+                            if doc.version.is_some() { at.at("Version") } else { at.as_str().to_owned() },
                             format!("StandardEula version \"{version}\" cannot be used on a new offer; use {STANDARD_EULA_VERSION}"),
                         ));
                     }
@@ -166,7 +190,7 @@ fn check_legal(s: &Subject, out: &mut Vec<Violation>) {
                 Some("CustomEula") => {}
                 other => out.push(Violation::new(
                     Code::OfferEulaInvalid,
-                    at.at("Type"),
+                    if other.is_some() { at.at("Type") } else { at.as_str().to_owned() },
                     format!("legal document type \"{}\" is not CustomEula or StandardEula", other.unwrap_or("")),
                 )),
             }
@@ -175,10 +199,14 @@ fn check_legal(s: &Subject, out: &mut Vec<Violation>) {
     // A channel partner offer takes its EULA from the resale authorization.
     if s.released() && !o.origin.is_resale() {
         match legal.first() {
-            None => out.push(Violation::new(Code::OfferEulaRequired, o.release_anchor().as_str(), "the offer is released with no legal term (EULA)")),
+            None => out.push(Violation::new(
+                Code::OfferEulaRequired,
+                o.release_anchor().as_str(),
+                "the offer is released with no legal term (EULA)",
+            )),
             Some(term) if term.documents.as_ref().is_none_or(Vec::is_empty) => out.push(Violation::new(
                 Code::OfferEulaRequired,
-                term.at.at("Documents"),
+                if term.documents.is_some() { term.at.at("Documents") } else { term.at.as_str().to_owned() },
                 "the legal term has no document; add a StandardEula or CustomEula",
             )),
             Some(_) => {}
@@ -188,16 +216,17 @@ fn check_legal(s: &Subject, out: &mut Vec<Violation>) {
 
 fn check_support(s: &Subject, out: &mut Vec<Violation>) {
     for term in s.offer.terms_of(TermType::Support) {
-        let at = term.at.at("RefundPolicy");
+        let at = if term.refund_policy.is_some() { term.at.at("RefundPolicy") } else { term.at.as_str().to_owned() };
         let policy = term.refund_policy.as_deref();
         let problem = if s.offer.is_free_trial() {
             Some("a free trial has no refund policy; remove the support term".to_owned())
         } else {
             match policy {
                 None | Some("") => Some("the refund policy is empty".to_owned()),
-                Some(p) if chars(p) > REFUND_POLICY_MAX => {
-                    Some(format!("the refund policy has {} characters; at most {REFUND_POLICY_MAX} are allowed", chars(p)))
-                }
+                Some(p) if chars(p) > REFUND_POLICY_MAX => Some(format!(
+                    "the refund policy has {} characters; at most {REFUND_POLICY_MAX} are allowed",
+                    chars(p)
+                )),
                 Some(p) if p.trim() != p => Some("the refund policy starts or ends with spaces".to_owned()),
                 Some(_) => None,
             }
@@ -211,7 +240,11 @@ fn check_support(s: &Subject, out: &mut Vec<Violation>) {
 fn check_net_payment(s: &Subject, out: &mut Vec<Violation>) {
     for term in s.offer.terms_of(TermType::NetPayment) {
         if !s.is_private() {
-            out.push(Violation::new(Code::OfferNetPaymentTermInvalid, term.at.as_str(), "net payment terms are for private offers only"));
+            out.push(Violation::new(
+                Code::OfferNetPaymentTermInvalid,
+                term.at.as_str(),
+                "net payment terms are for private offers only",
+            ));
         } else if let Some(period) = term.payment_due_period.as_deref().filter(|p| !PAYMENT_DUE_PERIODS.contains(p)) {
             out.push(Violation::new(
                 Code::OfferNetPaymentTermInvalid,
@@ -226,16 +259,24 @@ fn check_net_payment(s: &Subject, out: &mut Vec<Violation>) {
 fn check_product(s: &Subject, out: &mut Vec<Violation>) {
     let Some(product) = s.product else { return };
     let o = s.offer;
-    let at = o.product_id.as_ref().map_or_else(|| o.at.as_str().to_owned(), |p| p.at.as_str().to_owned());
+    // The product comes from the offer, or from the agreement or authorization it names.
+    let named_by = o.product_id.as_ref().or(o.agreement_id.as_ref()).or(o.resale_authorization_id.as_ref());
+    let at = named_by.map_or_else(|| o.at.as_str().to_owned(), |p| p.at.as_str().to_owned());
     let not_supported = |why: String| Violation::new(Code::ProductOfferNotSupported, at.clone(), why);
     let pricing = product.pricing;
     match (product.product_type, pricing) {
         (ProductType::Container, Some(p @ (ProductPricing::Monthly | ProductPricing::Free | ProductPricing::Byol))) => {
-            out.push(not_supported(format!("container product {} is priced {p:?}: it cannot have private offers", product.id)));
+            out.push(not_supported(format!(
+                "container product {} is priced {p:?}: it cannot have private offers",
+                product.id
+            )));
             return;
         }
         (ProductType::Ami, Some(ProductPricing::Byol)) => {
-            out.push(not_supported(format!("AMI product {} is priced BYOL: it cannot have private offers", product.id)));
+            out.push(not_supported(format!(
+                "AMI product {} is priced BYOL: it cannot have private offers",
+                product.id
+            )));
             return;
         }
         _ => {}

@@ -28,8 +28,9 @@ pub(super) fn check(existing: &Offer, update: &Offer, _env: &Env, out: &mut Vec<
             format!("offer {id} is released: {change} cannot change it (only the expiry and validity can); clone it, release the clone and cancel this one"),
         ));
     }
-    let buyers_changed = update.targeting.as_ref().is_some_and(|t| t.positive.as_ref().is_some_and(|p| p.buyer_accounts.is_some()))
-        && update.buyer_accounts() != existing.buyer_accounts();
+    let buyers_changed =
+        update.targeting.as_ref().is_some_and(|t| t.positive.as_ref().is_some_and(|p| p.buyer_accounts.is_some()))
+            && update.buyer_accounts() != existing.buyer_accounts();
     if buyers_changed {
         out.push(Violation::new(
             Code::OfferReleasedTermsLocked,
@@ -39,7 +40,9 @@ pub(super) fn check(existing: &Offer, update: &Offer, _env: &Env, out: &mut Vec<
     }
     if let (Some(new_expiry), Some(at)) = (update.expiry(), update.availability_end_date.as_ref()) {
         let first_charge = existing.payment_schedule().and_then(|s| s.charges().iter().filter_map(|c| c.date()).min());
-        if let Some(charge) = first_charge.filter(|c| new_expiry >= *c && existing.expiry().is_none_or(|old| new_expiry > old)) {
+        if let Some(charge) =
+            first_charge.filter(|c| new_expiry >= *c && existing.expiry().is_none_or(|old| new_expiry > old))
+        {
             out.push(Violation::new(
                 Code::OfferExtendPastInstallment,
                 at.at.as_str(),

@@ -22,7 +22,11 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
         out.push(Violation::new(Code::FreeTrialDurationInvalid, at, message));
     }
     if o.targets_buyers() {
-        let at = o.targeting.as_ref().and_then(|t| t.positive.as_ref()).map_or_else(|| o.at.clone(), |p| p.at.key("BuyerAccounts"));
+        let at = o
+            .targeting
+            .as_ref()
+            .and_then(|t| t.positive.as_ref())
+            .map_or_else(|| o.at.clone(), |p| p.at.key("BuyerAccounts"));
         out.push(Violation::new(
             Code::FreeTrialNotPublic,
             at.as_str(),
@@ -34,9 +38,11 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
     if let Some(first) = grants.first() {
         for grant in grants.iter().skip(1).filter(|g| quantity(g) != quantity(first)) {
             let show = |q: Option<i64>| q.map_or_else(|| "none".to_owned(), |q| q.to_string());
+            let at =
+                if grant.max_quantity.is_some() { grant.at.at("MaxQuantity") } else { grant.at.as_str().to_owned() };
             out.push(Violation::new(
                 Code::FreeTrialGrantsInvalid,
-                grant.at.at("MaxQuantity"),
+                at,
                 format!(
                     "every free-trial grant has the same MaxQuantity: this one has {}, the first has {}",
                     show(quantity(grant)),

@@ -61,8 +61,12 @@ fn check_change_set(set: &ChangeSet, env: &Env, out: &mut Vec<Violation>) {
         // The set's offers, where this change set or the context says what they are.
         let associated = offer_set.associate.as_ref().map(|a| a.value.as_slice()).unwrap_or_default();
         let in_set = |o: &&Offer| {
-            let id_matches = |id: &str| o.id.as_deref().is_some_and(|own| own == id || crate::catalog::reference_name(id) == Some(own));
-            o.offer_set_id.as_ref().is_some_and(|s| offer_set.id.as_deref().is_some_and(|set_id| id_matches_set(&s.value, set_id)))
+            let id_matches = |id: &str| {
+                o.id.as_deref().is_some_and(|own| own == id || crate::catalog::reference_name(id) == Some(own))
+            };
+            o.offer_set_id
+                .as_ref()
+                .is_some_and(|s| offer_set.id.as_deref().is_some_and(|set_id| id_matches_set(&s.value, set_id)))
                 || associated.iter().any(|a| id_matches(&a.value))
         };
         let mut offers: Vec<&Offer> = set.offers().filter(in_set).collect();
@@ -75,9 +79,8 @@ fn check_change_set(set: &ChangeSet, env: &Env, out: &mut Vec<Violation>) {
             })
             .collect();
         offers.extend(known.iter());
-        // Only a set created here (or fully described) can be judged on its size.
-        let whole = offer_set.created && known.len() + set.offers().filter(in_set).count() == associated.len();
-        offer_set::check(offer_set, &offers, whole, env, out);
+        // Only a set created here has all its members in view, so only its size is judged.
+        offer_set::check(offer_set, &offers, offer_set.created, env, out);
     }
 }
 
@@ -158,7 +161,8 @@ fn visibility(offer: &Offer, set: Option<&ChangeSet>) -> Visibility {
     if let Some(v) = &offer.visibility {
         return v.value;
     }
-    let product_created_here = offer.product_id.as_ref().is_some_and(|p| set.is_some_and(|s| s.creates_product(&p.value)));
+    let product_created_here =
+        offer.product_id.as_ref().is_some_and(|p| set.is_some_and(|s| s.creates_product(&p.value)));
     if offer.targets_buyers() || offer.origin.is_resale() || offer.origin.is_replacement() {
         Visibility::Private
     } else if offer.is_free_trial() || product_created_here {

@@ -49,7 +49,11 @@ pub(super) fn check(set: &OfferSet, offers: &[&Offer], whole: bool, _env: &Env, 
             out.push(Violation::new(
                 Code::OfferSetBuyerMismatch,
                 at,
-                format!("this offer targets {:?}, the set's first offer {:?}; every offer in a set targets the same buyers", buyers(offer), buyers(first)),
+                format!(
+                    "this offer targets {:?}, the set's first offer {:?}; every offer in a set targets the same buyers",
+                    buyers(offer),
+                    buyers(first)
+                ),
             ));
         }
         if offer.expiry() != first.expiry() {
@@ -57,7 +61,11 @@ pub(super) fn check(set: &OfferSet, offers: &[&Offer], whole: bool, _env: &Env, 
             out.push(Violation::new(
                 Code::OfferSetExpiryMismatch,
                 at,
-                format!("this offer expires {}, the set's first offer {}; every offer in a set expires the same day", show(offer), show(first)),
+                format!(
+                    "this offer expires {}, the set's first offer {}; every offer in a set expires the same day",
+                    show(offer),
+                    show(first)
+                ),
             ));
         }
     }
@@ -68,14 +76,19 @@ pub(super) fn check(set: &OfferSet, offers: &[&Offer], whole: bool, _env: &Env, 
             out.push(Violation::new(
                 Code::OfferSetDuplicateProduct,
                 at,
-                format!("two offers in the set are for product {}; each offer must be for a different product", product.map_or("", |p| p.as_str())),
+                format!(
+                    "two offers in the set are for product {}; each offer must be for a different product",
+                    product.map_or("", |p| p.as_str())
+                ),
             ));
         }
         let not_allowed = if offer.is_free_trial() {
             Some("a free-trial offer".to_owned())
         } else if offer.origin.is_replacement() {
             Some("a replacement offer".to_owned())
-        } else if offer.visibility.as_ref().is_some_and(|v| v.value == crate::model::offer::Visibility::Public) || !offer.targets_buyers() {
+        } else if offer.visibility.as_ref().is_some_and(|v| v.value == crate::model::offer::Visibility::Public)
+            || !offer.targets_buyers()
+        {
             Some("a public offer (it targets no buyer)".to_owned())
         } else {
             offer
@@ -85,7 +98,11 @@ pub(super) fn check(set: &OfferSet, offers: &[&Offer], whole: bool, _env: &Env, 
                 .map(|s| format!("an offer already in offer set {}", s.value))
         };
         if let Some(what) = not_allowed {
-            out.push(Violation::new(Code::OfferSetOfferNotAllowed, at, format!("{what} cannot be part of an offer set")));
+            out.push(Violation::new(
+                Code::OfferSetOfferNotAllowed,
+                at,
+                format!("{what} cannot be part of an offer set"),
+            ));
         }
     }
 }

@@ -15,7 +15,9 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
     let o = s.offer;
     check_terms(&o.terms, out);
     let has = |k: TermType| o.term(k).is_some();
-    if let (Some(_), Some(configurable)) = (o.term(TermType::FixedUpfrontPricing), o.term(TermType::ConfigurableUpfrontPricing)) {
+    if let (Some(_), Some(configurable)) =
+        (o.term(TermType::FixedUpfrontPricing), o.term(TermType::ConfigurableUpfrontPricing))
+    {
         out.push(Violation::new(
             Code::PricingTermsIncompatible,
             configurable.at.at("Type"),
@@ -44,14 +46,21 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
                     out.push(Violation::new(
                         Code::PricingTermsIncompatible,
                         at,
-                        format!("the pricing model is Free but a price is {}; every price of a Free offer is 0", price.text),
+                        format!(
+                            "the pricing model is Free but a price is {}; every price of a Free offer is 0",
+                            price.text
+                        ),
                     ));
                 }
             }
         }
         Some(("Byol", at)) if !has(TermType::ByolPricing) => out.push(
-            Violation::new(Code::PricingTermsIncompatible, at.as_str(), "the pricing model is Byol but there is no ByolPricingTerm")
-                .with_aws("MISSING_MANDATORY_TERMS"),
+            Violation::new(
+                Code::PricingTermsIncompatible,
+                at.as_str(),
+                "the pricing model is Byol but there is no ByolPricingTerm",
+            )
+            .with_aws("MISSING_MANDATORY_TERMS"),
         ),
         _ => {}
     }
@@ -96,8 +105,17 @@ pub(super) fn check_terms(terms: &[Term], out: &mut Vec<Violation>) {
                 ));
             }
         }
+        for card in term.rate_card_list() {
+            for rate in card.rates() {
+                if let Some(Slot::Filled(price)) = &rate.price {
+                    check_price(price, places_allowed(kind), &rate.at.at("Price"), out);
+                }
+            }
+        }
         match kind {
-            TermType::ConfigurableUpfrontPricing | TermType::ResaleConfigurableUpfrontPricing => check_configurable(term, out),
+            TermType::ConfigurableUpfrontPricing | TermType::ResaleConfigurableUpfrontPricing => {
+                check_configurable(term, out)
+            }
             TermType::UsageBasedPricing | TermType::ResaleUsageBasedPricing => check_usage(term, out),
             _ => {}
         }
@@ -123,7 +141,11 @@ fn check_price(price: &DecimalText, places: usize, path: &str, out: &mut Vec<Vio
     } else if price.is_negative() {
         Some(format!("price {} is negative", price.text))
     } else if price.decimal_places() > places {
-        Some(format!("price {} has {} decimal places; at most {places} are allowed here", price.text, price.decimal_places()))
+        Some(format!(
+            "price {} has {} decimal places; at most {places} are allowed here",
+            price.text,
+            price.decimal_places()
+        ))
     } else {
         None
     };
@@ -147,11 +169,13 @@ fn check_configurable(term: &Term, out: &mut Vec<Violation>) {
     for (i, card) in cards.iter().enumerate() {
         check_rates(card, i, out);
         match &card.selector {
-            None => out.push(rate_card_invalid(card.at.at("Selector"), "each rate card needs a Selector of Type Duration")),
+            None => out.push(rate_card_invalid(card.at.as_str(), "each rate card needs a Selector of Type Duration")),
             Some(selector) => {
                 if selector.kind.as_deref() != Some("Duration") {
+                    let at =
+                        if selector.kind.is_some() { selector.at.at("Type") } else { selector.at.as_str().to_owned() };
                     out.push(rate_card_invalid(
-                        selector.at.at("Type"),
+                        at,
                         format!("selector type \"{}\" is not Duration", selector.kind.as_deref().unwrap_or("")),
                     ));
                 }
@@ -160,15 +184,22 @@ fn check_configurable(term: &Term, out: &mut Vec<Violation>) {
                         selector.at.at("Value"),
                         format!("selector value \"{}\" is not an ISO-8601 duration such as P12M", d.text),
                     )),
-                    None => out.push(rate_card_invalid(selector.at.at("Value"), "the selector needs a Value, a duration such as P12M")),
+                    None => out.push(rate_card_invalid(
+                        selector.at.as_str(),
+                        "the selector needs a Value, a duration such as P12M",
+                    )),
                     Some(Slot::Filled(d)) => {
                         let repeated = cards.iter().take(i).any(|c| {
-                            c.selector.as_ref().and_then(|s| s.value.as_ref()).and_then(Slot::filled).map(|v| &v.text) == Some(&d.text)
+                            c.selector.as_ref().and_then(|s| s.value.as_ref()).and_then(Slot::filled).map(|v| &v.text)
+                                == Some(&d.text)
                         });
                         if repeated {
                             out.push(
-                                rate_card_invalid(selector.at.at("Value"), format!("two rate cards are selected by {}", d.text))
-                                    .with_aws("DUPLICATE_SELECTORS"),
+                                rate_card_invalid(
+                                    selector.at.at("Value"),
+                                    format!("two rate cards are selected by {}", d.text),
+                                )
+                                .with_aws("DUPLICATE_SELECTORS"),
                             );
                         }
                     }
@@ -178,10 +209,14 @@ fn check_configurable(term: &Term, out: &mut Vec<Violation>) {
         }
         if let Some(first) = first.filter(|_| i > 0) {
             let constraints = |c: &crate::model::terms::RateCard| {
-                c.constraints.as_ref().map(|k| (k.multiple_dimension_selection.clone(), k.quantity_configuration.clone()))
+                c.constraints
+                    .as_ref()
+                    .map(|k| (k.multiple_dimension_selection.clone(), k.quantity_configuration.clone()))
             };
             if constraints(card) != constraints(first) {
-                out.push(rate_card_invalid(card.at.at("Constraints"), "every rate card must have the same Constraints as the first"));
+                let at =
+                    if card.constraints.is_some() { card.at.at("Constraints") } else { card.at.as_str().to_owned() };
+                out.push(rate_card_invalid(at, "every rate card must have the same Constraints as the first"));
             }
             let keys = |c: &crate::model::terms::RateCard| {
                 let mut k: Vec<_> = c.rates().iter().filter_map(|r| r.dimension_key.clone()).collect();
@@ -237,11 +272,19 @@ fn check_grants(term: &Term, max: usize, out: &mut Vec<Violation>) {
     let Some(Slot::Filled(grants)) = &term.grants else { return };
     let at = term.at.at("Grants");
     if grants.is_empty() {
-        out.push(Violation::new(Code::PricingGrantInvalid, at.as_str(), "the term grants no dimension; add at least one grant"));
+        out.push(Violation::new(
+            Code::PricingGrantInvalid,
+            at.as_str(),
+            "the term grants no dimension; add at least one grant",
+        ));
     } else if grants.len() > max {
         out.push(
-            Violation::new(Code::PricingGrantInvalid, at.as_str(), format!("{} grants are given; at most {max} are allowed", grants.len()))
-                .with_aws("TOO_MANY_GRANTS"),
+            Violation::new(
+                Code::PricingGrantInvalid,
+                at.as_str(),
+                format!("{} grants are given; at most {max} are allowed", grants.len()),
+            )
+            .with_aws("TOO_MANY_GRANTS"),
         );
     }
     for (i, grant) in grants.iter().enumerate() {

@@ -26,7 +26,10 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
         out.push(Violation::new(
             Code::ReplacementAgreementNotActive,
             at.as_str(),
-            format!("agreement {} is {:?}; only an active or expiring agreement can be replaced", agreement.id, agreement.status),
+            format!(
+                "agreement {} is {:?}; only an active or expiring agreement can be replaced",
+                agreement.id, agreement.status
+            ),
         ));
     }
     let offered: BTreeSet<TermType> = o.pricing_terms().filter_map(|t| t.kind).collect();
@@ -40,7 +43,9 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
             format!("the agreement has {}; the replacement offers {}: a replacement keeps the agreement's pricing term types", names(&agreed), names(&offered)),
         ));
     }
-    if let (Some(agreed_currency), Some(usage)) = (agreement.terms.currency(), o.terms.iter().find(|t| t.kind.is_some_and(TermType::is_usage))) {
+    if let (Some(agreed_currency), Some(usage)) =
+        (agreement.terms.currency(), o.terms.iter().find(|t| t.kind.is_some_and(TermType::is_usage)))
+    {
         if let Some(currency) = usage.currency().filter(|c| *c != agreed_currency) {
             out.push(Violation::new(
                 Code::ReplacementUsageCurrencyLocked,

@@ -30,7 +30,11 @@ pub(super) fn check_offer(s: &Subject, out: &mut Vec<Violation>) {
         } else if markup.is_negative() {
             Some(format!("markup {}% is negative", markup.text))
         } else if markup.decimal_places() > MARKUP_PLACES_MAX {
-            Some(format!("markup {} has {} decimal places; at most {MARKUP_PLACES_MAX} are allowed", markup.text, markup.decimal_places()))
+            Some(format!(
+                "markup {} has {} decimal places; at most {MARKUP_PLACES_MAX} are allowed",
+                markup.text,
+                markup.decimal_places()
+            ))
         } else if markup.value.is_some_and(|m| m > Decimal::from(MARKUP_PERCENT_MAX)) {
             Some(format!("markup {}% is over {MARKUP_PERCENT_MAX}%; check the number", markup.text))
         } else {
@@ -52,7 +56,10 @@ pub(super) fn check_offer(s: &Subject, out: &mut Vec<Violation>) {
     }
     if let Some(fixed) = o.term(TermType::FixedUpfrontPricing) {
         let priced = fixed.price.as_ref().and_then(Slot::filled).and_then(|p| p.value).is_some_and(|p| !p.is_zero());
-        if positive_markup && priced && s.authorization.is_some_and(|ra| ra.term(TermType::ResaleFixedUpfrontPricing).is_none()) {
+        if positive_markup
+            && priced
+            && s.authorization.is_some_and(|ra| ra.term(TermType::ResaleFixedUpfrontPricing).is_none())
+        {
             out.push(Violation::new(
                 Code::MarkupScheduleConflict,
                 fixed.at.at("Price"),
@@ -81,12 +88,18 @@ fn check_authorization_usable(s: &Subject, ra: &ResaleAuthorization, out: &mut V
         Publication::Draft => Some("is not released".to_owned()),
         Publication::Released => match ra.expiry() {
             Some(expiry) if expiry < s.env.today => Some(format!("expired on {expiry}")),
-            _ if ra.is_one_time() && s.env.context.offers_created_from(id) >= 1 => Some("is one-time and already used".to_owned()),
+            _ if ra.is_one_time() && s.env.context.offers_created_from(id) >= 1 => {
+                Some("is one-time and already used".to_owned())
+            }
             _ => None,
         },
     };
     if let Some(reason) = reason {
-        out.push(Violation::new(Code::ResaleAuthorizationNotUsable, at.as_str(), format!("resale authorization {id} {reason}")));
+        out.push(Violation::new(
+            Code::ResaleAuthorizationNotUsable,
+            at.as_str(),
+            format!("resale authorization {id} {reason}"),
+        ));
     }
     let authorized = ra.buyer_accounts();
     if !authorized.is_empty() {
@@ -102,7 +115,11 @@ fn check_authorization_usable(s: &Subject, ra: &ResaleAuthorization, out: &mut V
     }
     if let (Some(ra_currency), Some(currency)) = (ra.currency(), o.currency()) {
         if ra_currency != currency {
-            let term_at = o.terms.iter().find(|t| t.currency().is_some()).map_or_else(|| o.at.clone(), |t| t.at.key("CurrencyCode"));
+            let term_at = o
+                .terms
+                .iter()
+                .find(|t| t.currency().is_some())
+                .map_or_else(|| o.at.clone(), |t| t.at.key("CurrencyCode"));
             out.push(Violation::new(
                 Code::CurrencyCppoMustMatchAuthorization,
                 term_at.as_str(),
@@ -116,28 +133,40 @@ fn check_authorization_usable(s: &Subject, ra: &ResaleAuthorization, out: &mut V
 fn check_matches_authorization(s: &Subject, ra: &ResaleAuthorization, out: &mut Vec<Violation>) {
     let o = s.offer;
     let mismatch = |path: String, message: String| Violation::new(Code::ResaleTermsMismatch, path, message);
-    if let (Some(own), Some(ra_fixed)) = (o.term(TermType::FixedUpfrontPricing), ra.term(TermType::ResaleFixedUpfrontPricing)) {
-        let text = |d: &Option<Slot<crate::values::DurationText>>| d.as_ref().and_then(Slot::filled).map(|d| d.text.clone());
+    if let (Some(own), Some(ra_fixed)) =
+        (o.term(TermType::FixedUpfrontPricing), ra.term(TermType::ResaleFixedUpfrontPricing))
+    {
+        let text =
+            |d: &Option<Slot<crate::values::DurationText>>| d.as_ref().and_then(Slot::filled).map(|d| d.text.clone());
         if text(&own.duration) != text(&ra_fixed.duration) {
             out.push(mismatch(
-                own.at.at("Duration"),
-                format!("the duration {:?} differs from the authorization's {:?}", text(&own.duration), text(&ra_fixed.duration)),
+                if own.duration.is_some() { own.at.at("Duration") } else { own.at.as_str().to_owned() },
+                format!(
+                    "the duration {:?} differs from the authorization's {:?}",
+                    text(&own.duration),
+                    text(&ra_fixed.duration)
+                ),
             ));
         }
         let grants = |t: &crate::model::terms::Term| {
-            let mut g: Vec<_> = t.grant_list().iter().map(|g| (g.dimension_key.clone(), g.max_quantity.clone())).collect();
+            let mut g: Vec<_> =
+                t.grant_list().iter().map(|g| (g.dimension_key.clone(), g.max_quantity.clone())).collect();
             g.sort_by(|a, b| a.0.cmp(&b.0));
             g
         };
         if grants(own) != grants(ra_fixed) {
-            out.push(mismatch(own.at.at("Grants"), "the grants differ from the resale authorization's".to_owned()));
+            let at = if own.grants.is_some() { own.at.at("Grants") } else { own.at.as_str().to_owned() };
+            out.push(mismatch(at, "the grants differ from the resale authorization's".to_owned()));
         }
     }
     if let (Some(own), Some(theirs)) = (o.payment_schedule(), ra.payment_schedule()) {
         let own_dates: Vec<_> = own.charges().iter().map(|c| c.date()).collect();
         let ra_dates: Vec<_> = theirs.charges().iter().map(|c| c.date()).collect();
         if own_dates != ra_dates {
-            out.push(mismatch(own.at.at("Schedule"), "custom payments must fall on the authorization's charge dates, one for each".to_owned()));
+            out.push(mismatch(
+                own.at.at("Schedule"),
+                "custom payments must fall on the authorization's charge dates, one for each".to_owned(),
+            ));
         }
         let amounts = |t: &crate::model::terms::Term| {
             pricing::total(t.charges().iter().map(|c| c.charge_amount.as_ref().and_then(Slot::filled)))
@@ -162,7 +191,10 @@ pub(super) fn check_authorization(ra: &ResaleAuthorization, env: &Env, out: &mut
             // The name rule reports it as offer.name_too_long; the authorization rule names it too.
             out.push(invalid(
                 name.at.as_str(),
-                format!("a resale authorization's name has at most {AUTHORIZATION_NAME_MAX} characters, not {}", super::chars(&name.value)),
+                format!(
+                    "a resale authorization's name has at most {AUTHORIZATION_NAME_MAX} characters, not {}",
+                    super::chars(&name.value)
+                ),
             ));
         }
     }
@@ -175,13 +207,19 @@ pub(super) fn check_authorization(ra: &ResaleAuthorization, env: &Env, out: &mut
     if let Some(q) = &ra.offers_max_quantity {
         if let Slot::Filled(n) = q.value {
             if n != 1 {
-                out.push(invalid(q.at.as_str(), format!("OffersMaxQuantity is {n}; only 1 (a one-time authorization) is accepted, or leave it out")));
+                out.push(invalid(
+                    q.at.as_str(),
+                    format!("OffersMaxQuantity is {n}; only 1 (a one-time authorization) is accepted, or leave it out"),
+                ));
             }
         }
     }
     if let (Some(expiry), Some(at)) = (ra.expiry(), ra.availability_end_date.as_ref()) {
         if expiry < env.today {
-            out.push(invalid(at.at.as_str(), format!("the authorization expiry {expiry} is before today, {}", env.today)));
+            out.push(invalid(
+                at.at.as_str(),
+                format!("the authorization expiry {expiry} is before today, {}", env.today),
+            ));
         }
         for charge in ra.payment_schedule().map(|t| t.charges()).unwrap_or_default() {
             if let Some(date) = charge.date().filter(|d| *d <= expiry) {
@@ -199,7 +237,10 @@ pub(super) fn check_authorization(ra: &ResaleAuthorization, env: &Env, out: &mut
                 out.push(
                     invalid(
                         &validity.at.at("MaximumAgreementStartDate"),
-                        format!("the maximum agreement start {max_start} must be between today ({}) and {limit}", env.today),
+                        format!(
+                            "the maximum agreement start {max_start} must be between today ({}) and {limit}",
+                            env.today
+                        ),
                     )
                     .with_aws("INVALID_MAXIMUM_AGREEMENT_START_DATE"),
                 );

@@ -120,7 +120,11 @@ pub(super) fn check_charges(schedule: &Term, today: NaiveDate, too_many: &'stati
             } else if amount.is_negative() {
                 Some(format!("charge amount {} is negative", amount.text))
             } else if amount.decimal_places() > AMOUNT_PLACES_MAX {
-                Some(format!("charge amount {} has {} decimal places; at most {AMOUNT_PLACES_MAX} are allowed", amount.text, amount.decimal_places()))
+                Some(format!(
+                    "charge amount {} has {} decimal places; at most {AMOUNT_PLACES_MAX} are allowed",
+                    amount.text,
+                    amount.decimal_places()
+                ))
             } else {
                 None
             };

@@ -17,7 +17,10 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
                 out.push(Violation::new(
                     Code::ValidityDurationInvalid,
                     at("AgreementDuration"),
-                    format!("agreement duration \"{}\" is not a positive ISO-8601 duration such as P12M or P365D", d.text),
+                    format!(
+                        "agreement duration \"{}\" is not a positive ISO-8601 duration such as P12M or P365D",
+                        d.text
+                    ),
                 ));
             }
         }
@@ -25,7 +28,10 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
             (&validity.agreement_duration, &validity.agreement_start_date, &validity.agreement_end_date);
         let conflict = |path: String, message: &str| Violation::new(Code::ValidityTermsConflict, path, message);
         if !s.is_private() {
-            out.push(conflict(validity.at.as_str().to_owned(), "public offers take no validity term: the buyer's agreement follows the public terms"));
+            out.push(conflict(
+                validity.at.as_str().to_owned(),
+                "public offers take no validity term: the buyer's agreement follows the public terms",
+            ));
         }
         if duration.is_some() && end.is_some() {
             out.push(conflict(at("AgreementEndDate"), "give either an agreement duration or an end date, not both"));
@@ -34,7 +40,10 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
             out.push(conflict(at("AgreementStartDate"), "a start date needs an agreement duration or an end date"));
         }
         if end.is_some() && start.is_none() && !o.origin.is_replacement() {
-            out.push(conflict(at("AgreementEndDate"), "an end date needs a future start date (only replacement offers end on a date alone)"));
+            out.push(conflict(
+                at("AgreementEndDate"),
+                "an end date needs a future start date (only replacement offers end on a date alone)",
+            ));
         }
         if let (Some(Slot::Filled(start)), Some(Slot::Filled(end))) = (start, end) {
             if start >= end {
@@ -54,7 +63,11 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
                     "a replacement offer starts on the day it is accepted: remove the start date",
                 ));
             } else if *start < today {
-                out.push(Violation::new(Code::StartInPast, path.clone(), format!("the start date {start} is before today, {today}")));
+                out.push(Violation::new(
+                    Code::StartInPast,
+                    path.clone(),
+                    format!("the start date {start} is before today, {today}"),
+                ));
             } else if *start > add_years(today, START_YEARS_MAX) {
                 out.push(Violation::new(
                     Code::StartTooFar,
@@ -93,7 +106,9 @@ fn check_overlap(s: &Subject, start: chrono::NaiveDate, path: &str, out: &mut Ve
 
 /// A CPPO for a contract paid up front must say when the agreement starts.
 fn check_cppo_start(s: &Subject, out: &mut Vec<Violation>) {
-    let (Some(ra), true) = (s.authorization, s.offer.origin == crate::model::offer::OfferOrigin::Resale) else { return };
+    let (Some(ra), true) = (s.authorization, s.offer.origin == crate::model::offer::OfferOrigin::Resale) else {
+        return;
+    };
     let upfront = ra.terms.iter().any(|t| t.kind.is_some_and(TermType::is_upfront)) && ra.payment_schedule().is_none();
     let has_start = s.offer.validity().is_some_and(|v| v.agreement_start_date.is_some());
     if upfront && !has_start && s.released() {
