@@ -84,7 +84,8 @@ impl Ptr {
     }
 
     pub fn index(&self, i: usize) -> Ptr {
-        self.with_segment(&i.to_string())
+        let mut digits = itoa_buffer();
+        self.with_segment(format_index(i, &mut digits))
     }
 
     /// Values below this point are inside a JSON string: their pointer stays here.
@@ -113,12 +114,10 @@ impl Ptr {
         let mut path = String::with_capacity(self.path.len() + segment.len() + 1);
         path.push_str(&self.path);
         path.push('/');
-        for c in segment.chars() {
-            match c {
-                '~' => path.push_str("~0"),
-                '/' => path.push_str("~1"),
-                c => path.push(c),
-            }
+        if segment.contains(['~', '/']) {
+            path.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        } else {
+            path.push_str(segment);
         }
         Ptr { path, style: self.style, sealed: false }
     }
@@ -128,6 +127,26 @@ impl std::fmt::Display for Ptr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.path)
     }
+}
+
+fn itoa_buffer() -> [u8; 20] {
+    [0; 20]
+}
+
+/// Writes `i` in decimal into `buffer` without allocating.
+fn format_index(mut i: usize, buffer: &mut [u8; 20]) -> &str {
+    let mut start = buffer.len();
+    loop {
+        start -= 1;
+        if let Some(slot) = buffer.get_mut(start) {
+            *slot = b'0' + (i % 10) as u8;
+        }
+        i /= 10;
+        if i == 0 || start == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(buffer.get(start..).unwrap_or_default()).unwrap_or_default()
 }
 
 /// Splits a pointer into its unescaped segments.
@@ -168,6 +187,14 @@ mod tests {
         let p = Ptr::root(KeyStyle::Camel).key("Terms").index(2).raw_key("a/b~c");
         assert_eq!(p.as_str(), "/terms/2/a~1b~0c");
         assert_eq!(Ptr::root(KeyStyle::Pascal).at("ChargeDate"), "/ChargeDate");
+    }
+
+    #[test]
+    fn indexes_are_written_in_decimal() {
+        let root = Ptr::root(KeyStyle::Pascal);
+        for i in [0, 7, 10, 59, 100, 123_456] {
+            assert_eq!(root.index(i).as_str(), format!("/{i}"));
+        }
     }
 
     #[test]

@@ -7,6 +7,31 @@ use crate::values::{is_placeholder, parse_date, DecimalText, DurationText, Slot}
 use crate::violation::{Code, Violation};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
+use std::fmt::Display;
+
+/// Where a value is, as a pointer built only when a violation needs it.
+pub trait Locate {
+    fn ptr(&self) -> Ptr;
+}
+
+impl Locate for Ptr {
+    fn ptr(&self) -> Ptr {
+        self.clone()
+    }
+}
+
+/// A member of an object: its object's pointer and its key, not yet joined.
+#[derive(Clone, Copy)]
+pub struct Member<'a> {
+    pub parent: &'a Ptr,
+    pub key: &'a str,
+}
+
+impl Locate for Member<'_> {
+    fn ptr(&self) -> Ptr {
+        self.parent.raw_key(self.key)
+    }
+}
 
 /// Collects the violations found while reading.
 #[derive(Debug, Default)]
@@ -24,9 +49,9 @@ impl Reader {
     }
 
     /// The object at `at`, or a violation saying what was found instead.
-    pub fn object<'v>(&mut self, value: &'v Value, at: Ptr, what: &str) -> Option<Obj<'v>> {
+    pub fn object<'v>(&mut self, value: &'v Value, at: Ptr, what: impl Display + Copy) -> Option<Obj<'v>> {
         match value {
-            Value::Object(map) => Some(Obj { map, used: vec![false; map.len()], at }),
+            Value::Object(map) => Some(Obj { map, used: Used::default(), at }),
             other => {
                 self.invalid(&at, format!("{what} must be an object, not {}", kind_of(other)));
                 None
@@ -34,7 +59,7 @@ impl Reader {
         }
     }
 
-    pub fn array<'v>(&mut self, value: &'v Value, at: &Ptr, what: &str) -> Option<&'v [Value]> {
+    pub fn array<'v>(&mut self, value: &'v Value, at: &Ptr, what: impl Display + Copy) -> Option<&'v [Value]> {
         match value {
             Value::Array(items) => Some(items),
             other => {
@@ -44,29 +69,29 @@ impl Reader {
         }
     }
 
-    pub fn string(&mut self, value: &Value, at: &Ptr, what: &str) -> Option<String> {
+    pub fn string(&mut self, value: &Value, at: &impl Locate, what: impl Display + Copy) -> Option<String> {
         match value {
             Value::String(s) => Some(s.clone()),
             other => {
-                self.invalid(at, format!("{what} must be a string, not {}", kind_of(other)));
+                self.invalid(&at.ptr(), format!("{what} must be a string, not {}", kind_of(other)));
                 None
             }
         }
     }
 
     /// A string, or a placeholder standing for a value of another type.
-    fn slot_text(&mut self, value: &Value, at: &Ptr, what: &str) -> Option<Slot<String>> {
+    fn slot_text(&mut self, value: &Value, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<String>> {
         let text = self.string(value, at, what)?;
         Some(if is_placeholder(&text) { Slot::Placeholder(text) } else { Slot::Filled(text) })
     }
 
-    pub fn date(&mut self, value: &Value, at: &Ptr, what: &str) -> Option<Slot<NaiveDate>> {
+    pub fn date(&mut self, value: &Value, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<NaiveDate>> {
         match self.slot_text(value, at, what)? {
             Slot::Placeholder(p) => Some(Slot::Placeholder(p)),
             Slot::Filled(text) => match parse_date(&text) {
                 Some(date) => Some(Slot::Filled(date)),
                 None => {
-                    self.invalid(at, format!("{what} \"{text}\" is not a calendar date written YYYY-MM-DD"));
+                    self.invalid(&at.ptr(), format!("{what} \"{text}\" is not a calendar date written YYYY-MM-DD"));
                     None
                 }
             },
@@ -74,10 +99,10 @@ impl Reader {
     }
 
     /// Decimals stay text here: whether they are valid money is a pricing rule.
-    pub fn decimal(&mut self, value: &Value, at: &Ptr, what: &str) -> Option<Slot<DecimalText>> {
+    pub fn decimal(&mut self, value: &Value, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<DecimalText>> {
         match value {
             Value::Number(_) => {
-                self.invalid(at, format!("{what} must be a decimal written as a string, such as \"{value}\""));
+                self.invalid(&at.ptr(), format!("{what} must be a decimal written as a string, such as \"{value}\""));
                 None
             }
             _ => Some(match self.slot_text(value, at, what)? {
@@ -88,7 +113,12 @@ impl Reader {
     }
 
     /// Durations stay text here: each rule family reports a bad one with its own code.
-    pub fn duration(&mut self, value: &Value, at: &Ptr, what: &str) -> Option<Slot<DurationText>> {
+    pub fn duration(
+        &mut self,
+        value: &Value,
+        at: &impl Locate,
+        what: impl Display + Copy,
+    ) -> Option<Slot<DurationText>> {
         Some(match self.slot_text(value, at, what)? {
             Slot::Placeholder(p) => Slot::Placeholder(p),
             Slot::Filled(text) => Slot::Filled(DurationText::new(text)),
@@ -96,12 +126,12 @@ impl Reader {
     }
 
     /// A whole number given as a JSON number or as a string of digits (AWS accepts both).
-    pub fn integer(&mut self, value: &Value, at: &Ptr, what: &str) -> Option<Slot<i64>> {
+    pub fn integer(&mut self, value: &Value, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<i64>> {
         match value {
             Value::Number(n) => match n.as_i64() {
                 Some(i) => Some(Slot::Filled(i)),
                 None => {
-                    self.invalid(at, format!("{what} must be a whole number, not {n}"));
+                    self.invalid(&at.ptr(), format!("{what} must be a whole number, not {n}"));
                     None
                 }
             },
@@ -109,19 +139,19 @@ impl Reader {
             Value::String(s) => match s.parse::<i64>() {
                 Ok(i) => Some(Slot::Filled(i)),
                 Err(_) => {
-                    self.invalid(at, format!("{what} must be a whole number, not \"{s}\""));
+                    self.invalid(&at.ptr(), format!("{what} must be a whole number, not \"{s}\""));
                     None
                 }
             },
             other => {
-                self.invalid(at, format!("{what} must be a whole number, not {}", kind_of(other)));
+                self.invalid(&at.ptr(), format!("{what} must be a whole number, not {}", kind_of(other)));
                 None
             }
         }
     }
 
     /// A list of strings (or a placeholder for the whole list).
-    pub fn strings(&mut self, value: &Value, at: &Ptr, what: &str) -> Option<Slot<Vec<String>>> {
+    pub fn strings(&mut self, value: &Value, at: &Ptr, what: impl Display + Copy) -> Option<Slot<Vec<String>>> {
         if let Value::String(s) = value {
             if is_placeholder(s) {
                 return Some(Slot::Placeholder(s.clone()));
@@ -132,7 +162,8 @@ impl Reader {
         for (i, item) in items.iter().enumerate() {
             out.extend(self.string(item, &at.index(i), what));
         }
-        Some(Slot::Filled(out))
+        // A list with a non-string is reported and dropped whole: rules index into it.
+        (out.len() == items.len()).then_some(Slot::Filled(out))
     }
 
     /// A list of objects read by `read_item` (or a placeholder for the whole list).
@@ -140,7 +171,7 @@ impl Reader {
         &mut self,
         value: &Value,
         at: &Ptr,
-        what: &str,
+        what: impl Display + Copy,
         mut read_item: impl FnMut(&mut Reader, &Value, Ptr) -> Option<T>,
     ) -> Option<Slot<Vec<T>>> {
         if let Value::String(s) = value {
@@ -161,8 +192,50 @@ impl Reader {
 /// matched in the object's own key style; `finish` reports the fields nobody took.
 pub struct Obj<'v> {
     map: &'v Map<String, Value>,
-    used: Vec<bool>,
+    used: Used,
     pub at: Ptr,
+}
+
+/// Which members of an object were taken: a bitmask, spilling to a list past 64 members.
+#[derive(Default)]
+struct Used {
+    first: u64,
+    rest: Vec<usize>,
+}
+
+impl Used {
+    fn mark(&mut self, index: usize) {
+        match u32::try_from(index).ok().and_then(|i| 1u64.checked_shl(i)) {
+            Some(bit) => self.first |= bit,
+            None => self.rest.push(index),
+        }
+    }
+
+    fn is_marked(&self, index: usize) -> bool {
+        match u32::try_from(index).ok().and_then(|i| 1u64.checked_shl(i)) {
+            Some(bit) => self.first & bit != 0,
+            None => self.rest.contains(&index),
+        }
+    }
+}
+
+/// A key's name as the document spells it, written out only when a message needs it.
+#[derive(Clone, Copy)]
+pub struct Spelled<'a>(pub KeyStyle, pub &'a str);
+
+impl Display for Spelled<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            KeyStyle::Pascal => f.write_str(self.1),
+            KeyStyle::Camel => {
+                let mut chars = self.1.chars();
+                if let Some(first) = chars.next() {
+                    write!(f, "{}", first.to_ascii_lowercase())?;
+                }
+                f.write_str(chars.as_str())
+            }
+        }
+    }
 }
 
 impl<'v> Obj<'v> {
@@ -170,42 +243,63 @@ impl<'v> Obj<'v> {
         self.at.style()
     }
 
+    pub fn spelled<'k>(&self, pascal: &'k str) -> Spelled<'k> {
+        Spelled(self.style(), pascal)
+    }
+
     /// The member spelled `pascal` in this object's style, with its pointer.
     pub fn take(&mut self, pascal: &str) -> Option<(&'v Value, Ptr)> {
         let style = self.at.style();
         let (index, (key, value)) = self.map.iter().enumerate().find(|(_, (k, _))| style.matches(k, pascal))?;
-        if let Some(used) = self.used.get_mut(index) {
-            *used = true;
-        }
+        self.used.mark(index);
         Some((value, self.at.raw_key(key)))
+    }
+
+    /// Like `take`, but leaves the member's pointer unbuilt (see `member`).
+    pub fn take_value(&mut self, pascal: &str) -> Option<(&'v Value, &'v str)> {
+        let style = self.at.style();
+        let (index, (key, value)) = self.map.iter().enumerate().find(|(_, (k, _))| style.matches(k, pascal))?;
+        self.used.mark(index);
+        Some((value, key.as_str()))
+    }
+
+    pub fn member<'a>(&'a self, key: &'a str) -> Member<'a> {
+        Member { parent: &self.at, key }
     }
 
     /// The member whose key is exactly `key`, whatever this object's style.
     pub fn take_exact(&mut self, key: &str) -> Option<&'v Value> {
         let index = self.map.keys().position(|k| k == key)?;
-        if let Some(used) = self.used.get_mut(index) {
-            *used = true;
-        }
+        self.used.mark(index);
         self.map.get(key)
+    }
+
+    /// Like `take_value`, but a missing member is a violation.
+    pub fn require_value(&mut self, r: &mut Reader, pascal: &str) -> Option<(&'v Value, &'v str)> {
+        let found = self.take_value(pascal);
+        if found.is_none() {
+            r.invalid(&self.at, format!("{} is required here", Spelled(self.style(), pascal)));
+        }
+        found
     }
 
     /// Like `take`, but a missing member is a violation.
     pub fn require(&mut self, r: &mut Reader, pascal: &str) -> Option<(&'v Value, Ptr)> {
         let found = self.take(pascal);
         if found.is_none() {
-            r.invalid(&self.at, format!("{} is required here", self.style().spell(pascal)));
+            r.invalid(&self.at, format!("{} is required here", Spelled(self.style(), pascal)));
         }
         found
     }
 
     pub fn string(&mut self, r: &mut Reader, pascal: &str) -> Option<String> {
-        let (v, at) = self.take(pascal)?;
-        r.string(v, &at, &self.style().spell(pascal))
+        let (v, key) = self.take_value(pascal)?;
+        r.string(v, &self.member(key), self.spelled(pascal))
     }
 
     pub fn required_string(&mut self, r: &mut Reader, pascal: &str) -> Option<String> {
-        let (v, at) = self.require(r, pascal)?;
-        r.string(v, &at, &self.style().spell(pascal))
+        let (v, key) = self.require_value(r, pascal)?;
+        r.string(v, &self.member(key), self.spelled(pascal))
     }
 
     /// A string with the pointer of where it was given.
@@ -216,33 +310,33 @@ impl<'v> Obj<'v> {
         required: bool,
     ) -> Option<crate::model::Located<String>> {
         let (v, at) = if required { self.require(r, pascal)? } else { self.take(pascal)? };
-        let text = r.string(v, &at, &self.style().spell(pascal))?;
+        let text = r.string(v, &at, self.spelled(pascal))?;
         Some(crate::model::Located::new(text, at))
     }
 
     pub fn date(&mut self, r: &mut Reader, pascal: &str) -> Option<Slot<NaiveDate>> {
-        let (v, at) = self.take(pascal)?;
-        r.date(v, &at, &self.style().spell(pascal))
+        let (v, key) = self.take_value(pascal)?;
+        r.date(v, &self.member(key), self.spelled(pascal))
     }
 
     pub fn decimal(&mut self, r: &mut Reader, pascal: &str) -> Option<Slot<DecimalText>> {
-        let (v, at) = self.take(pascal)?;
-        r.decimal(v, &at, &self.style().spell(pascal))
+        let (v, key) = self.take_value(pascal)?;
+        r.decimal(v, &self.member(key), self.spelled(pascal))
     }
 
     pub fn duration(&mut self, r: &mut Reader, pascal: &str) -> Option<Slot<DurationText>> {
-        let (v, at) = self.take(pascal)?;
-        r.duration(v, &at, &self.style().spell(pascal))
+        let (v, key) = self.take_value(pascal)?;
+        r.duration(v, &self.member(key), self.spelled(pascal))
     }
 
     pub fn integer(&mut self, r: &mut Reader, pascal: &str) -> Option<Slot<i64>> {
-        let (v, at) = self.take(pascal)?;
-        r.integer(v, &at, &self.style().spell(pascal))
+        let (v, key) = self.take_value(pascal)?;
+        r.integer(v, &self.member(key), self.spelled(pascal))
     }
 
     pub fn strings(&mut self, r: &mut Reader, pascal: &str) -> Option<Slot<Vec<String>>> {
         let (v, at) = self.take(pascal)?;
-        r.strings(v, &at, &self.style().spell(pascal))
+        r.strings(v, &at, self.spelled(pascal))
     }
 
     /// Keeps a member as raw JSON: parts of the Catalog API Offerdesk carries without
@@ -254,22 +348,24 @@ impl<'v> Obj<'v> {
     /// Takes every member not taken yet, as raw JSON, in document order.
     pub fn remaining(&mut self) -> Vec<(String, Value)> {
         let mut out = Vec::new();
-        for ((key, value), used) in self.map.iter().zip(self.used.iter_mut()) {
-            if !*used {
-                *used = true;
+        for (index, (key, value)) in self.map.iter().enumerate() {
+            if !self.used.is_marked(index) {
+                self.used.mark(index);
                 out.push((key.clone(), value.clone()));
             }
         }
         out
     }
 
-    /// Reports every member that no reader took: AWS rejects unknown properties too.
-    pub fn finish(self, r: &mut Reader) {
-        for ((key, _), used) in self.map.iter().zip(&self.used) {
-            if !used {
+    /// Reports every member that no reader took (AWS rejects unknown properties too), and
+    /// hands back the object's pointer for the model to keep.
+    pub fn finish(self, r: &mut Reader) -> Ptr {
+        for (index, (key, _)) in self.map.iter().enumerate() {
+            if !self.used.is_marked(index) {
                 r.invalid(&self.at.raw_key(key), format!("unknown field \"{key}\""));
             }
         }
+        self.at
     }
 }
 

@@ -7,11 +7,10 @@ use crate::model::offer::{Offer, OfferOrigin};
 use crate::model::offer_set::OfferSet;
 use crate::model::resale::ResaleAuthorization;
 use crate::pointer::{KeyStyle, Ptr};
-use crate::read::Reader;
+use crate::read::{Locate, Reader};
 use crate::violation::{Code, Violation};
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// Reads a `StartChangeSet` request. Every problem found is reported; what could be read
 /// is returned all the same, so the rules can still check it.
@@ -41,6 +40,8 @@ pub fn import(value: &Value, r: &mut Reader) -> ChangeSet {
 
 /// The parts of a change that say what it applies to.
 struct Header<'v> {
+    /// Its index in `ChangeSet`.
+    position: usize,
     at: Ptr,
     change_type: &'v str,
     change_name: Option<&'v str>,
@@ -50,32 +51,46 @@ struct Header<'v> {
     details: Option<(Cow<'v, Value>, Ptr)>,
 }
 
-#[derive(Default)]
-struct Folder {
-    entities: Vec<Entity>,
-    /// Entity index by the name of the change that creates it, or by existing id.
-    by_key: HashMap<String, usize>,
-    /// Change types already applied to each entity, with where.
-    applied: HashMap<(usize, String), Ptr>,
+/// Which entity a change applies to: the one created by a named change, the one an
+/// existing id names, or one created by an unnamed change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum EntityKey<'v> {
+    Named(&'v str),
+    Unnamed(usize),
 }
 
-impl Folder {
-    fn fold(mut self, changes: &[Value], at: &Ptr, r: &mut Reader) -> Vec<Entity> {
-        let headers: Vec<Header> =
-            changes.iter().enumerate().filter_map(|(i, c)| read_header(r, c, at.index(i))).collect();
-        let mut names: HashMap<&str, &Header> = HashMap::new();
+/// Change sets are small (AWS takes at most a few dozen changes), so the lookups below
+/// are linear scans: cheaper than hashing at this size.
+#[derive(Default)]
+struct Folder<'v> {
+    entities: Vec<Entity>,
+    /// The entity index of each key.
+    by_key: Vec<(EntityKey<'v>, usize)>,
+    /// The position of the change that first made each change type to each entity.
+    applied: Vec<((usize, &'v str), usize)>,
+}
+
+impl<'v> Folder<'v> {
+    fn fold(mut self, changes: &'v [Value], at: &Ptr, r: &mut Reader) -> Vec<Entity> {
+        let headers: Vec<Header<'v>> =
+            changes.iter().enumerate().filter_map(|(i, c)| read_header(r, c, at.index(i), i)).collect();
+        let mut names: Vec<(&'v str, &Header)> = Vec::with_capacity(headers.len());
         for h in &headers {
             if let Some(name) = h.change_name {
-                if names.insert(name, h).is_some() {
+                if names.iter().any(|(n, _)| *n == name) {
                     r.invalid(&h.at.key("ChangeName"), format!("ChangeName \"{name}\" is used by two changes"));
+                } else {
+                    names.push((name, h));
                 }
             }
         }
         for (i, h) in headers.iter().enumerate() {
             let key = match &h.identifier {
-                None => h.change_name.map_or_else(|| format!("#{i}"), str::to_owned),
+                None => h.change_name.map_or(EntityKey::Unnamed(i), EntityKey::Named),
                 Some((id, id_at)) => match reference_name(id) {
-                    Some(name) if names.get(name).is_some_and(|c| c.identifier.is_none()) => name.to_owned(),
+                    Some(name) if names.iter().any(|(n, c)| *n == name && c.identifier.is_none()) => {
+                        EntityKey::Named(name)
+                    }
                     Some(name) => {
                         r.report(Violation::new(
                             Code::DocumentUnknownReference,
@@ -84,7 +99,7 @@ impl Folder {
                         ));
                         continue;
                     }
-                    None => (*id).to_owned(),
+                    None => EntityKey::Named(id),
                 },
             };
             check_detail_references(r, h, &names);
@@ -93,7 +108,7 @@ impl Folder {
         self.entities
     }
 
-    fn apply(&mut self, r: &mut Reader, h: &Header, key: String) {
+    fn apply(&mut self, r: &mut Reader, h: &Header<'v>, key: EntityKey<'v>) {
         let is_create = h.change_type.starts_with("Create");
         if is_create && h.identifier.is_some() {
             r.invalid(
@@ -105,8 +120,8 @@ impl Folder {
             r.invalid(&h.at.key("Entity"), format!("{} needs Entity.Identifier: the entity to change", h.change_type));
             return;
         }
-        let index = match self.by_key.get(&key) {
-            Some(&index) => index,
+        let index = match self.by_key.iter().find(|(k, _)| *k == key) {
+            Some(&(_, index)) => index,
             None => {
                 let id = match (&h.identifier, h.change_name) {
                     (Some((id, _)), _) => Some((*id).to_owned()),
@@ -114,16 +129,23 @@ impl Folder {
                 };
                 let entity = new_entity(h, id);
                 self.entities.push(entity);
-                self.by_key.insert(key, self.entities.len() - 1);
+                self.by_key.push((key, self.entities.len() - 1));
                 self.entities.len() - 1
             }
         };
-        if let Some(first) = self.applied.insert((index, h.change_type.to_owned()), h.at.clone()) {
+        let first = self.applied.iter().find(|(k, _)| *k == (index, h.change_type)).map(|(_, first)| *first);
+        if first.is_none() {
+            self.applied.push(((index, h.change_type), h.position));
+        }
+        if let Some(first) = first {
             if !matches!(self.entities.get(index), Some(Entity::Other(_))) {
                 r.report(Violation::new(
                     Code::DocumentDuplicateChange,
                     h.at.at("ChangeType"),
-                    format!("{} is already made to this entity by the change at {first}; merge the two", h.change_type),
+                    format!(
+                        "{} is already made to this entity by the change at /ChangeSet/{first}; merge the two",
+                        h.change_type
+                    ),
                 ));
                 return;
             }
@@ -141,12 +163,7 @@ impl Folder {
             return;
         }
         let Some((details, details_at)) = &h.details else { return };
-        let change = Change {
-            change_type: h.change_type,
-            at: h.at.clone(),
-            details: details.clone(),
-            details_at: details_at.clone(),
-        };
+        let change = Change { change_type: h.change_type, at: &h.at, details: details.as_ref(), details_at };
         let known = match entity {
             Entity::Offer(o) => offer::apply(o, &change, r),
             Entity::ResaleAuthorization(ra) => resale::apply(ra, &change, r),
@@ -174,7 +191,7 @@ fn new_entity(h: &Header, id: Option<String>) -> Entity {
     }
 }
 
-fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr) -> Option<Header<'v>> {
+fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr, position: usize) -> Option<Header<'v>> {
     if value.get("ChangeSet").is_some() && value.get("ChangeType").is_none() {
         r.invalid(
             &at,
@@ -183,18 +200,18 @@ fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr) -> Option<Header<'
         return None;
     }
     let mut o = r.object(value, at, "a change")?;
-    let change_type = match o.require(r, "ChangeType") {
+    let change_type = match o.require_value(r, "ChangeType") {
         Some((Value::String(s), _)) => Some(s.as_str()),
-        Some((_, at)) => {
-            r.invalid(&at, "ChangeType must be a string");
+        Some((_, key)) => {
+            r.invalid(&o.member(key).ptr(), "ChangeType must be a string");
             None
         }
         None => None,
     };
-    let change_name = match o.take("ChangeName") {
+    let change_name = match o.take_value("ChangeName") {
         Some((Value::String(s), _)) => Some(s.as_str()),
-        Some((_, at)) => {
-            r.invalid(&at, "ChangeName must be a string");
+        Some((_, key)) => {
+            r.invalid(&o.member(key).ptr(), "ChangeName must be a string");
             None
         }
         None => None,
@@ -203,10 +220,10 @@ fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr) -> Option<Header<'
     let mut identifier = None;
     if let Some((entity, entity_at)) = o.require(r, "Entity") {
         if let Some(mut e) = r.object(entity, entity_at, "Entity") {
-            entity_type = match e.require(r, "Type") {
+            entity_type = match e.require_value(r, "Type") {
                 Some((Value::String(s), _)) => Some(s.as_str()),
-                Some((_, at)) => {
-                    r.invalid(&at, "Entity.Type must be a string such as \"Offer@1.0\"");
+                Some((_, key)) => {
+                    r.invalid(&e.member(key).ptr(), "Entity.Type must be a string such as \"Offer@1.0\"");
                     None
                 }
                 None => None,
@@ -227,6 +244,7 @@ fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr) -> Option<Header<'
     let at = o.at.clone();
     o.finish(r);
     Some(Header {
+        position,
         at,
         change_type: change_type?,
         change_name,
@@ -264,11 +282,11 @@ fn read_details<'v>(r: &mut Reader, o: &mut crate::read::Obj<'v>) -> Option<(Cow
 }
 
 /// References inside details (a product, offer set or offer created by another change).
-fn check_detail_references(r: &mut Reader, h: &Header, names: &HashMap<&str, &Header>) {
+fn check_detail_references(r: &mut Reader, h: &Header, names: &[(&str, &Header)]) {
     let Some((details, at)) = &h.details else { return };
     let mut check = |text: &str, at: Ptr| {
         if let Some(name) = reference_name(text) {
-            if !names.contains_key(name) {
+            if !names.iter().any(|(n, _)| *n == name) {
                 r.report(Violation::new(
                     Code::DocumentUnknownReference,
                     at.as_str(),

@@ -18,7 +18,6 @@ use crate::model::offer_set::OfferSet;
 use crate::model::resale::ResaleAuthorization;
 use crate::pointer::Ptr;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 pub const OFFER: &str = "Offer@1.0";
 pub const RESALE_AUTHORIZATION: &str = "ResaleAuthorization@1.0";
@@ -135,12 +134,12 @@ pub fn reference_to(name: &str) -> String {
 }
 
 /// One change of the set, as the entity folds see it.
-pub(crate) struct Change<'v> {
-    pub change_type: &'v str,
+pub(crate) struct Change<'a> {
+    pub change_type: &'a str,
     /// `/ChangeSet/<i>`.
-    pub at: Ptr,
-    pub details: Cow<'v, Value>,
-    pub details_at: Ptr,
+    pub at: &'a Ptr,
+    pub details: &'a Value,
+    pub details_at: &'a Ptr,
 }
 
 fn change_header(change_type: &str, change_name: Option<&str>, entity: Value) -> Map<String, Value> {

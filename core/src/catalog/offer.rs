@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 /// Applies one change; `false` when the change type is not one of Offer@1.0's.
 pub(super) fn apply(o: &mut Offer, c: &Change, r: &mut Reader) -> bool {
     let ct = c.change_type;
-    let Some(mut d) = r.object(&c.details, c.details_at.clone(), "DetailsDocument") else { return true };
+    let Some(mut d) = r.object(c.details, c.details_at.clone(), "DetailsDocument") else { return true };
     let create = |o: &mut Offer, origin: OfferOrigin| {
         o.origin = origin;
         o.at = c.at.clone();
@@ -42,7 +42,7 @@ pub(super) fn apply(o: &mut Offer, c: &Change, r: &mut Reader) -> bool {
             o.name = d.located_string(r, "Name", false);
         }
         "UpdateInformation" => {
-            if is_empty_object(&c.details) {
+            if is_empty_object(c.details) {
                 r.invalid(
                     &c.details_at,
                     "UpdateInformation needs at least one of Name, Description, PreExistingAgreement",
@@ -79,8 +79,8 @@ pub(super) fn apply(o: &mut Offer, c: &Change, r: &mut Reader) -> bool {
                 .and_then(|(v, at)| r.decimal(v, &at, "Percentage").map(|p| Located::new(p, at)));
         }
         "ReleaseOffer" => {
-            if !is_empty_object(&c.details) {
-                r.invalid(&c.details_at, "ReleaseOffer takes an empty DetailsDocument, {}");
+            if !is_empty_object(c.details) {
+                r.invalid(c.details_at, "ReleaseOffer takes an empty DetailsDocument, {}");
             }
             o.publication = Publication::Released;
             o.release_at = Some(c.at.clone());

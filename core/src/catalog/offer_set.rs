@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 pub(super) fn apply(s: &mut OfferSet, c: &Change, r: &mut Reader) -> bool {
     let ct = c.change_type;
-    let Some(mut d) = r.object(&c.details, c.details_at.clone(), "DetailsDocument") else { return true };
+    let Some(mut d) = r.object(c.details, c.details_at.clone(), "DetailsDocument") else { return true };
     match ct {
         "CreateOfferSet" => {
             s.created = true;
@@ -29,8 +29,8 @@ pub(super) fn apply(s: &mut OfferSet, c: &Change, r: &mut Reader) -> bool {
         "AssociateSolution" => s.associate_solution = d.located_string(r, "SolutionId", true),
         "DisassociateSolution" => s.disassociate_solution = d.located_string(r, "SolutionId", true),
         "ReleaseOfferSet" => {
-            if !is_empty_object(&c.details) {
-                r.invalid(&c.details_at, "ReleaseOfferSet takes an empty DetailsDocument, {}");
+            if !is_empty_object(c.details) {
+                r.invalid(c.details_at, "ReleaseOfferSet takes an empty DetailsDocument, {}");
             }
             s.publication = Publication::Released;
             s.release_at = Some(c.at.clone());

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 pub(super) fn apply(ra: &mut ResaleAuthorization, c: &Change, r: &mut Reader) -> bool {
     let ct = c.change_type;
-    let Some(mut d) = r.object(&c.details, c.details_at.clone(), "DetailsDocument") else { return true };
+    let Some(mut d) = r.object(c.details, c.details_at.clone(), "DetailsDocument") else { return true };
     match ct {
         "CreateResaleAuthorization" => {
             ra.created = true;
@@ -35,8 +35,8 @@ pub(super) fn apply(ra: &mut ResaleAuthorization, c: &Change, r: &mut Reader) ->
             }
         }
         "UpdateAvailability" => {
-            if is_empty_object(&c.details) {
-                r.invalid(&c.details_at, "UpdateAvailability needs AvailabilityEndDate, OffersMaxQuantity or both");
+            if is_empty_object(c.details) {
+                r.invalid(c.details_at, "UpdateAvailability needs AvailabilityEndDate, OffersMaxQuantity or both");
             }
             if let Some((v, at)) = d.take("AvailabilityEndDate") {
                 ra.availability_end_date = r.date(v, &at, "AvailabilityEndDate").map(|date| Located::new(date, at));
@@ -51,8 +51,8 @@ pub(super) fn apply(ra: &mut ResaleAuthorization, c: &Change, r: &mut Reader) ->
             replace_terms(&mut ra.terms, ct, terms);
         }
         "ReleaseResaleAuthorization" | "RestrictResaleAuthorization" => {
-            if !is_empty_object(&c.details) {
-                r.invalid(&c.details_at, format!("{ct} takes an empty DetailsDocument, {{}}"));
+            if !is_empty_object(c.details) {
+                r.invalid(c.details_at, format!("{ct} takes an empty DetailsDocument, {{}}"));
             }
             // A restriction wins over a release in the same set: no offers may follow.
             if ct == "RestrictResaleAuthorization" {

@@ -21,20 +21,26 @@ impl AgreementTerms {
         let mut terms = Vec::new();
         if let Some((list, list_at)) = o.require(r, "AcceptedTerms") {
             for (i, entry) in r.array(list, &list_at, "acceptedTerms").unwrap_or_default().iter().enumerate() {
-                let Some(mut entry_obj) = r.object(entry, list_at.index(i), "an accepted term") else { continue };
-                for (key, term_value) in entry_obj.remaining() {
-                    let term_at = entry_obj.at.raw_key(&key);
-                    if let Some(term) = read_term(
-                        r,
-                        term_value_with_type(&key, &term_value).as_ref().unwrap_or(&term_value),
-                        term_at.clone(),
-                        Dialect::Agreement,
-                    ) {
-                        if term.kind.map(|k| KeyStyle::Camel.spell(k.name())) != Some(key.clone()) {
-                            r.invalid(&term_at, format!("\"{key}\" holds a term of another type"));
-                        }
-                        terms.push(term);
+                let entry_at = list_at.index(i);
+                let Some(union) = entry.as_object() else {
+                    r.invalid(
+                        &entry_at,
+                        format!("an accepted term must be an object, not {}", crate::read::kind_of(entry)),
+                    );
+                    continue;
+                };
+                for (key, term_value) in union {
+                    let term_at = entry_at.raw_key(key);
+                    let typed = term_value_with_type(key, term_value);
+                    let Some(term) =
+                        read_term(r, typed.as_ref().unwrap_or(term_value), term_at.clone(), Dialect::Agreement)
+                    else {
+                        continue;
+                    };
+                    if term.kind.is_some_and(|k| !KeyStyle::Camel.matches(key, k.name())) {
+                        r.invalid(&term_at, format!("\"{key}\" holds a term of another type"));
                     }
+                    terms.push(term);
                 }
             }
         }

@@ -5,7 +5,7 @@
 //! the same code reads and writes it for every dialect.
 
 use crate::pointer::{KeyStyle, Ptr};
-use crate::read::{Obj, Reader};
+use crate::read::{Locate, Obj, Reader};
 use crate::values::{format_date, parse_date_or_instant, DecimalText, DurationText, Slot};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -367,13 +367,9 @@ pub struct Audience {
 impl Audience {
     pub fn read(r: &mut Reader, value: &Value, at: Ptr) -> Option<Audience> {
         let mut o = r.object(value, at, "targeting")?;
-        let audience = Audience {
-            buyer_accounts: o.strings(r, "BuyerAccounts"),
-            country_codes: o.strings(r, "CountryCodes"),
-            at: o.at.clone(),
-        };
-        o.finish(r);
-        Some(audience)
+        let buyer_accounts = o.strings(r, "BuyerAccounts");
+        let country_codes = o.strings(r, "CountryCodes");
+        Some(Audience { buyer_accounts, country_codes, at: o.finish(r) })
     }
 
     pub fn write(&self, style: KeyStyle) -> Value {
@@ -391,23 +387,28 @@ impl Audience {
 /// Reads one term object.
 pub fn read_term(r: &mut Reader, value: &Value, at: Ptr, dialect: Dialect) -> Option<Term> {
     let mut o = r.object(value, at, "a term")?;
-    let kind = match o.require(r, "Type") {
-        Some((Value::String(name), type_at)) => match TermType::parse(name) {
+    let kind = match o.require_value(r, "Type") {
+        Some((Value::String(name), key)) => match TermType::parse(name) {
             Some(kind) => Some(kind),
             None => {
-                r.invalid(&type_at, format!("unknown term type \"{name}\""));
+                r.invalid(&o.member(key).ptr(), format!("unknown term type \"{name}\""));
                 None
             }
         },
-        Some((other, type_at)) => {
-            r.invalid(&type_at, format!("the term type must be a string, not {}", crate::read::kind_of(other)));
+        Some((other, key)) => {
+            r.invalid(
+                &o.member(key).ptr(),
+                format!("the term type must be a string, not {}", crate::read::kind_of(other)),
+            );
             None
         }
         None => None,
     };
-    let mut term = Term { at: o.at.clone(), kind, ..Term::default() };
+    let mut term = Term { kind, ..Term::default() };
     let Some(kind) = kind else {
-        return Some(term); // Without a type nothing else can be read sensibly.
+        // Without a type nothing else can be read sensibly.
+        term.at = o.at;
+        return Some(term);
     };
     for &field in kind.fields() {
         read_field(r, &mut o, &mut term, field, dialect);
@@ -415,45 +416,48 @@ pub fn read_term(r: &mut Reader, value: &Value, at: Ptr, dialect: Dialect) -> Op
     if kind.carried() || dialect == Dialect::Agreement {
         term.carried = o.remaining();
     }
-    o.finish(r);
+    term.at = o.finish(r);
     Some(term)
 }
 
 fn read_field(r: &mut Reader, o: &mut Obj, term: &mut Term, field: Field, dialect: Dialect) {
     let key = field.key();
-    let found = if field.required() && dialect != Dialect::Agreement { o.require(r, key) } else { o.take(key) };
-    let Some((value, at)) = found else { return };
-    let what = o.style().spell(key);
+    let found =
+        if field.required() && dialect != Dialect::Agreement { o.require_value(r, key) } else { o.take_value(key) };
+    let Some((value, spelled_key)) = found else { return };
+    // Scalars get a pointer only if they are wrong; lists need one to index into.
+    let at = o.member(spelled_key);
+    let what = o.spelled(key);
     let date = |r: &mut Reader| match dialect {
         // The Agreement API gives instants; an agreement's dates are their UTC days.
         Dialect::Agreement => match value.as_str().and_then(parse_date_or_instant) {
             Some(d) => Some(Slot::Filled(d)),
-            None => r.date(value, &at, &what),
+            None => r.date(value, &at, what),
         },
-        _ => r.date(value, &at, &what),
+        _ => r.date(value, &at, what),
     };
     match field {
-        Field::CurrencyCode => term.currency_code = r.string(value, &at, &what).map(slot_of_text),
-        Field::Price => term.price = r.decimal(value, &at, &what),
-        Field::Duration => term.duration = r.duration(value, &at, &what),
-        Field::Grants => term.grants = r.list(value, &at, &what, read_grant),
-        Field::RateCards => term.rate_cards = r.list(value, &at, &what, read_rate_card),
-        Field::BillingPeriod => term.billing_period = r.string(value, &at, &what),
+        Field::CurrencyCode => term.currency_code = r.string(value, &at, what).map(slot_of_text),
+        Field::Price => term.price = r.decimal(value, &at, what),
+        Field::Duration => term.duration = r.duration(value, &at, what),
+        Field::Grants => term.grants = r.list(value, &at.ptr(), what, read_grant),
+        Field::RateCards => term.rate_cards = r.list(value, &at.ptr(), what, read_rate_card),
+        Field::BillingPeriod => term.billing_period = r.string(value, &at, what),
         Field::Documents => {
-            term.documents = r.list(value, &at, &what, read_document).and_then(|s| match s {
+            term.documents = r.list(value, &at.ptr(), what, read_document).and_then(|s| match s {
                 Slot::Filled(d) => Some(d),
                 Slot::Placeholder(_) => None,
             })
         }
-        Field::RefundPolicy => term.refund_policy = r.string(value, &at, &what),
-        Field::AgreementDuration => term.agreement_duration = r.duration(value, &at, &what),
+        Field::RefundPolicy => term.refund_policy = r.string(value, &at, what),
+        Field::AgreementDuration => term.agreement_duration = r.duration(value, &at, what),
         Field::AgreementStartDate => term.agreement_start_date = date(r),
         Field::AgreementEndDate => term.agreement_end_date = date(r),
         Field::Schedule => {
-            term.schedule = r.list(value, &at, &what, |r, v, at| read_charge(r, v, at, dialect));
+            term.schedule = r.list(value, &at.ptr(), what, |r, v, at| read_charge(r, v, at, dialect));
         }
-        Field::PaymentDuePeriod => term.payment_due_period = r.string(value, &at, &what),
-        Field::PositiveTargeting => term.positive_targeting = Audience::read(r, value, at.clone()),
+        Field::PaymentDuePeriod => term.payment_due_period = r.string(value, &at, what),
+        Field::PositiveTargeting => term.positive_targeting = Audience::read(r, value, at.ptr()),
         Field::MaximumAgreementStartDate => term.maximum_agreement_start_date = date(r),
     }
 }
@@ -468,78 +472,56 @@ fn slot_of_text(text: String) -> Slot<String> {
 
 fn read_grant(r: &mut Reader, value: &Value, at: Ptr) -> Option<Grant> {
     let mut o = r.object(value, at, "a grant")?;
-    let grant = Grant {
-        dimension_key: o.required_string(r, "DimensionKey"),
-        max_quantity: o.integer(r, "MaxQuantity"),
-        at: o.at.clone(),
-    };
-    o.finish(r);
-    Some(grant)
+    let dimension_key = o.required_string(r, "DimensionKey");
+    let max_quantity = o.integer(r, "MaxQuantity");
+    Some(Grant { dimension_key, max_quantity, at: o.finish(r) })
 }
 
 fn read_rate_card(r: &mut Reader, value: &Value, at: Ptr) -> Option<RateCard> {
     let mut o = r.object(value, at, "a rate card")?;
     let selector = o.take("Selector").and_then(|(v, at)| {
         let mut s = r.object(v, at, "the selector")?;
-        let selector = Selector { kind: s.string(r, "Type"), value: s.duration(r, "Value"), at: s.at.clone() };
-        s.finish(r);
-        Some(selector)
+        let (kind, value) = (s.string(r, "Type"), s.duration(r, "Value"));
+        Some(Selector { kind, value, at: s.finish(r) })
     });
     let constraints = o.take("Constraints").and_then(|(v, at)| {
         let mut c = r.object(v, at, "the constraints")?;
-        let constraints = Constraints {
-            multiple_dimension_selection: c.string(r, "MultipleDimensionSelection"),
-            quantity_configuration: c.string(r, "QuantityConfiguration"),
-            at: c.at.clone(),
-        };
-        c.finish(r);
-        Some(constraints)
+        let multiple_dimension_selection = c.string(r, "MultipleDimensionSelection");
+        let quantity_configuration = c.string(r, "QuantityConfiguration");
+        Some(Constraints { multiple_dimension_selection, quantity_configuration, at: c.finish(r) })
     });
-    let rate_card = o.require(r, "RateCard").and_then(|(v, at)| {
-        let what = o.style().spell("RateCard");
-        r.list(v, &at, &what, read_rate)
-    });
-    let card = RateCard { at: o.at.clone(), selector, constraints, rate_card };
-    o.finish(r);
-    Some(card)
+    let rate_card = o.require(r, "RateCard").and_then(|(v, at)| r.list(v, &at, o.spelled("RateCard"), read_rate));
+    Some(RateCard { selector, constraints, rate_card, at: o.finish(r) })
 }
 
 fn read_rate(r: &mut Reader, value: &Value, at: Ptr) -> Option<Rate> {
     let mut o = r.object(value, at, "a rate")?;
-    let price = match o.require(r, "Price") {
-        Some((v, at)) => r.decimal(v, &at, &o.style().spell("Price")),
+    let price = match o.require_value(r, "Price") {
+        Some((v, key)) => r.decimal(v, &o.member(key), o.spelled("Price")),
         None => None,
     };
-    let rate = Rate { dimension_key: o.required_string(r, "DimensionKey"), price, at: o.at.clone() };
-    o.finish(r);
-    Some(rate)
+    let dimension_key = o.required_string(r, "DimensionKey");
+    Some(Rate { dimension_key, price, at: o.finish(r) })
 }
 
 fn read_charge(r: &mut Reader, value: &Value, at: Ptr, dialect: Dialect) -> Option<Charge> {
     let mut o = r.object(value, at, "a charge")?;
-    let charge_date = o.require(r, "ChargeDate").and_then(|(v, at)| match dialect {
+    let charge_date = o.require_value(r, "ChargeDate").and_then(|(v, key)| match dialect {
         Dialect::Agreement => v.as_str().and_then(parse_date_or_instant).map(Slot::Filled),
-        _ => r.date(v, &at, &o.style().spell("ChargeDate")),
+        _ => r.date(v, &o.member(key), o.spelled("ChargeDate")),
     });
-    let charge_amount = match o.require(r, "ChargeAmount") {
-        Some((v, at)) => r.decimal(v, &at, &o.style().spell("ChargeAmount")),
+    let charge_amount = match o.require_value(r, "ChargeAmount") {
+        Some((v, key)) => r.decimal(v, &o.member(key), o.spelled("ChargeAmount")),
         None => None,
     };
-    let charge = Charge { charge_date, charge_amount, at: o.at.clone() };
-    o.finish(r);
-    Some(charge)
+    Some(Charge { charge_date, charge_amount, at: o.finish(r) })
 }
 
 fn read_document(r: &mut Reader, value: &Value, at: Ptr) -> Option<LegalDocument> {
     let mut o = r.object(value, at, "a legal document")?;
-    let document = LegalDocument {
-        kind: o.required_string(r, "Type"),
-        url: o.string(r, "Url"),
-        version: o.string(r, "Version"),
-        at: o.at.clone(),
-    };
-    o.finish(r);
-    Some(document)
+    let kind = o.required_string(r, "Type");
+    let (url, version) = (o.string(r, "Url"), o.string(r, "Version"));
+    Some(LegalDocument { kind, url, version, at: o.finish(r) })
 }
 
 /// Writes a term back in the given key style, fields in the Catalog API's order.

@@ -94,22 +94,22 @@ fn check_buyers(s: &Subject, out: &mut Vec<Violation>) {
 /// Account ids: 12 digits each, no repeats, at most `max`.
 pub(super) fn check_accounts(audience: &Audience, max: usize, what: &str, out: &mut Vec<Violation>) {
     let Some(Slot::Filled(accounts)) = &audience.buyer_accounts else { return };
-    let list_at = audience.at.key("BuyerAccounts");
+    // Pointers are built only for the accounts that are wrong.
+    let list_at = || audience.at.key("BuyerAccounts");
     if accounts.len() > max {
         out.push(Violation::new(
             Code::OfferTooManyBuyers,
-            list_at.as_str(),
+            list_at().as_str(),
             format!("{} buyer accounts are targeted; {what} can target at most {max}", accounts.len()),
         ));
     }
     for (i, account) in accounts.iter().enumerate() {
-        let at = list_at.index(i);
         if !is_account_id(account) {
-            out.push(account_invalid(account, at.as_str()));
+            out.push(account_invalid(account, list_at().index(i).as_str()));
         } else if accounts.iter().take(i).any(|a| a == account) {
             out.push(Violation::new(
                 Code::OfferBuyerDuplicate,
-                at.as_str(),
+                list_at().index(i).as_str(),
                 format!("buyer account {account} is listed twice"),
             ));
         }
@@ -169,8 +169,8 @@ fn check_legal(s: &Subject, out: &mut Vec<Violation>) {
         ));
     }
     for term in &legal {
-        for (i, doc) in term.documents.iter().flatten().enumerate() {
-            let at = term.at.key("Documents").index(i);
+        for doc in term.documents.iter().flatten() {
+            let at = &doc.at;
             match doc.kind.as_deref() {
                 Some("CustomEula") if doc.url.as_deref().is_none_or(str::is_empty) => out.push(Violation::new(
                     Code::OfferEulaInvalid,

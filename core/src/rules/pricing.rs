@@ -96,7 +96,7 @@ pub(super) fn check_terms(terms: &[Term], out: &mut Vec<Violation>) {
             ));
         }
         if let Some(Slot::Filled(price)) = &term.price {
-            check_price(price, places_allowed(kind), &term.at.at("Price"), out);
+            check_price(price, places_allowed(kind), &term.at, out);
             if kind == TermType::ResaleFixedUpfrontPricing && price.value.is_some_and(|p| !p.is_zero()) {
                 out.push(Violation::new(
                     Code::PricingPriceInvalid,
@@ -108,7 +108,7 @@ pub(super) fn check_terms(terms: &[Term], out: &mut Vec<Violation>) {
         for card in term.rate_card_list() {
             for rate in card.rates() {
                 if let Some(Slot::Filled(price)) = &rate.price {
-                    check_price(price, places_allowed(kind), &rate.at.at("Price"), out);
+                    check_price(price, places_allowed(kind), &rate.at, out);
                 }
             }
         }
@@ -135,7 +135,8 @@ fn places_allowed(kind: TermType) -> usize {
     }
 }
 
-fn check_price(price: &DecimalText, places: usize, path: &str, out: &mut Vec<Violation>) {
+/// Checks the `Price` of the term or rate at `owner`.
+fn check_price(price: &DecimalText, places: usize, owner: &crate::pointer::Ptr, out: &mut Vec<Violation>) {
     let problem = if price.value.is_none() {
         Some(format!("price \"{}\" is not a decimal number such as \"10.50\"", price.text))
     } else if price.is_negative() {
@@ -150,7 +151,7 @@ fn check_price(price: &DecimalText, places: usize, path: &str, out: &mut Vec<Vio
         None
     };
     if let Some(message) = problem {
-        out.push(Violation::new(Code::PricingPriceInvalid, path, message));
+        out.push(Violation::new(Code::PricingPriceInvalid, owner.at("Price"), message));
     }
 }
 
