@@ -44,7 +44,7 @@ pub(super) fn apply(o: &mut Offer, c: &Change, r: &mut Reader) -> bool {
         "UpdateInformation" => {
             if is_empty_object(c.details) {
                 r.invalid(
-                    &c.details_at,
+                    c.details_at,
                     "UpdateInformation needs at least one of Name, Description, PreExistingAgreement",
                 );
             }
