@@ -40,10 +40,10 @@ fn benches(c: &mut Criterion) {
     let context = Context::default();
     let mut group = c.benchmark_group("corpus");
     group.bench_function("serde_json parse", |b| {
-        b.iter(|| docs.iter().map(|(_, t)| black_box(parse(black_box(t)))).count())
+        b.iter(|| docs.iter().for_each(|(_, t)| drop(black_box(parse(black_box(t))))))
     });
     group.bench_function("parse + validate", |b| {
-        b.iter(|| docs.iter().map(|(_, t)| black_box(parse_and_validate(black_box(t), &context))).count())
+        b.iter(|| docs.iter().for_each(|(_, t)| drop(black_box(parse_and_validate(black_box(t), &context)))))
     });
     group.finish();
 }
