@@ -32,7 +32,7 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
                 Code::ScheduleMultipleOnOrBeforeExpiry,
                 charge.at.at("ChargeDate"),
                 format!(
-                    "{} charges fall on or before the offer expiry {expiry}; only one is allowed: move the charge of {date} after {expiry}",
+                    "{} charges fall on or before the offer expiry {expiry}; only one is allowed: move this one ({date}) to a date after the expiry",
                     by_expiry.len()
                 ),
             ));
