@@ -150,20 +150,15 @@ impl Reader {
         }
     }
 
-    /// A list of strings (or a placeholder for the whole list).
+    /// A list of strings (or a placeholder for the whole list). A list with a non-string
+    /// is reported and dropped whole, since rules point into it by index.
     pub fn strings(&mut self, value: &Value, at: &Ptr, what: impl Display + Copy) -> Option<Slot<Vec<String>>> {
-        if let Value::String(s) = value {
-            if is_placeholder(s) {
-                return Some(Slot::Placeholder(s.clone()));
-            }
-        }
-        let items = self.array(value, at, what)?;
-        let mut out = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            out.extend(self.string(item, &at.index(i), what));
-        }
-        // A list with a non-string is reported and dropped whole: rules index into it.
-        (out.len() == items.len()).then_some(Slot::Filled(out))
+        let list = self.list(value, at, what, |r, item, at| r.string(item, &at, what))?;
+        let complete = match (&list, value) {
+            (Slot::Filled(read), Value::Array(items)) => read.len() == items.len(),
+            _ => true,
+        };
+        complete.then_some(list)
     }
 
     /// A list of objects read by `read_item` (or a placeholder for the whole list).

@@ -77,6 +77,25 @@ impl DecimalText {
     pub fn is_negative(&self) -> bool {
         self.value.is_some_and(|v| v.is_sign_negative() && !v.is_zero())
     }
+
+    /// What is wrong with this as an amount of money or a percentage, if anything: not a
+    /// decimal, negative, or more than `max_places` decimals. `what` names it in the
+    /// message (`"price"`), `example` shows a good one (`"10.50"`).
+    pub fn problem(&self, what: &str, example: &str, max_places: usize) -> Option<String> {
+        let text = &self.text;
+        if self.value.is_none() {
+            Some(format!("{what} \"{text}\" is not a decimal number such as \"{example}\""))
+        } else if self.is_negative() {
+            Some(format!("{what} {text} is negative"))
+        } else if self.decimal_places() > max_places {
+            Some(format!(
+                "{what} {text} has {} decimal places; at most {max_places} are allowed",
+                self.decimal_places()
+            ))
+        } else {
+            None
+        }
+    }
 }
 
 /// Strict decimal syntax: an optional minus, digits, and optionally a point and digits.

@@ -137,20 +137,7 @@ fn places_allowed(kind: TermType) -> usize {
 
 /// Checks the `Price` of the term or rate at `owner`.
 fn check_price(price: &DecimalText, places: usize, owner: &crate::pointer::Ptr, out: &mut Vec<Violation>) {
-    let problem = if price.value.is_none() {
-        Some(format!("price \"{}\" is not a decimal number such as \"10.50\"", price.text))
-    } else if price.is_negative() {
-        Some(format!("price {} is negative", price.text))
-    } else if price.decimal_places() > places {
-        Some(format!(
-            "price {} has {} decimal places; at most {places} are allowed here",
-            price.text,
-            price.decimal_places()
-        ))
-    } else {
-        None
-    };
-    if let Some(message) = problem {
+    if let Some(message) = price.problem("price", "10.50", places) {
         out.push(Violation::new(Code::PricingPriceInvalid, owner.at("Price"), message));
     }
 }

@@ -25,21 +25,12 @@ pub(super) fn check_offer(s: &Subject, out: &mut Vec<Violation>) {
     }
     let markup = o.markup_percentage.as_ref().and_then(|m| Some((m, m.value.filled()?)));
     if let Some((located, markup)) = markup {
-        let problem = if markup.value.is_none() {
-            Some(format!("markup \"{}\" is not a decimal percentage such as \"5.0\"", markup.text))
-        } else if markup.is_negative() {
-            Some(format!("markup {}% is negative", markup.text))
-        } else if markup.decimal_places() > MARKUP_PLACES_MAX {
-            Some(format!(
-                "markup {} has {} decimal places; at most {MARKUP_PLACES_MAX} are allowed",
-                markup.text,
-                markup.decimal_places()
-            ))
-        } else if markup.value.is_some_and(|m| m > Decimal::from(MARKUP_PERCENT_MAX)) {
-            Some(format!("markup {}% is over {MARKUP_PERCENT_MAX}%; check the number", markup.text))
-        } else {
-            None
-        };
+        let problem = markup.problem("markup", "5.0", MARKUP_PLACES_MAX).or_else(|| {
+            markup
+                .value
+                .filter(|m| *m > Decimal::from(MARKUP_PERCENT_MAX))
+                .map(|_| format!("markup {}% is over {MARKUP_PERCENT_MAX}%; check the number", markup.text))
+        });
         if let Some(message) = problem {
             out.push(Violation::new(Code::MarkupInvalid, located.at.as_str(), message));
         }

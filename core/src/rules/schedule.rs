@@ -115,19 +115,7 @@ pub(super) fn check_charges(schedule: &Term, today: NaiveDate, too_many: &'stati
             }
         }
         if let Some(Slot::Filled(amount)) = &charge.charge_amount {
-            let problem = if amount.value.is_none() {
-                Some(format!("charge amount \"{}\" is not a decimal number such as \"1000.00\"", amount.text))
-            } else if amount.is_negative() {
-                Some(format!("charge amount {} is negative", amount.text))
-            } else if amount.decimal_places() > AMOUNT_PLACES_MAX {
-                Some(format!(
-                    "charge amount {} has {} decimal places; at most {AMOUNT_PLACES_MAX} are allowed",
-                    amount.text,
-                    amount.decimal_places()
-                ))
-            } else {
-                None
-            };
+            let problem = amount.problem("charge amount", "1000.00", AMOUNT_PLACES_MAX);
             if let Some(message) = problem {
                 out.push(Violation::new(Code::ScheduleAmountInvalid, charge.at.at("ChargeAmount"), message));
             }
