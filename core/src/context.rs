@@ -74,11 +74,34 @@ pub enum AgreementStatus {
     Terminated,
     Archived,
     PendingStart,
+    /// The buyer asked to cancel; it becomes cancelled at the next scheduler run.
+    PendingCancel,
 }
 
 impl AgreementStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Expiring => "expiring",
+            Self::Expired => "expired",
+            Self::Renewed => "renewed",
+            Self::Replaced => "replaced",
+            Self::Cancelled => "cancelled",
+            Self::Terminated => "terminated",
+            Self::Archived => "archived",
+            Self::PendingStart => "pending-start",
+            Self::PendingCancel => "pending-cancel",
+        }
+    }
+
+    /// Statuses an agreement never leaves.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Renewed | Self::Replaced | Self::Cancelled | Self::Terminated | Self::Archived)
+    }
+
     fn parse(text: &str) -> Option<Self> {
         Some(match text.to_ascii_lowercase().replace('_', "-").as_str() {
+            // (as_str's spellings, and AWS's upper-case ones)
             "active" => Self::Active,
             "expiring" => Self::Expiring,
             "expired" => Self::Expired,
@@ -88,6 +111,7 @@ impl AgreementStatus {
             "terminated" => Self::Terminated,
             "archived" => Self::Archived,
             "pending-start" => Self::PendingStart,
+            "pending-cancel" => Self::PendingCancel,
             _ => return None,
         })
     }

@@ -13,6 +13,7 @@
 pub mod catalog;
 pub mod context;
 pub mod document;
+pub mod lifecycle;
 pub mod model;
 pub mod pointer;
 pub mod read;

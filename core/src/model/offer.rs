@@ -139,6 +139,19 @@ impl Offer {
         self.term(TermType::FreeTrialPricing).is_some()
     }
 
+    /// The first installment a move of the expiry to `new_expiry` would pass: one after the
+    /// current expiry and on or before the new one. Such a move would put a second charge
+    /// by the expiry, which the schedule was not built for.
+    pub fn charge_passed_by_expiry(&self, new_expiry: NaiveDate) -> Option<NaiveDate> {
+        let current = self.expiry();
+        self.payment_schedule()?
+            .charges()
+            .iter()
+            .filter_map(|c| c.date())
+            .filter(|c| current.is_none_or(|old| *c > old) && *c <= new_expiry)
+            .min()
+    }
+
     /// Where a violation about the whole offer at release points.
     pub fn release_anchor(&self) -> &Ptr {
         self.release_at.as_ref().unwrap_or(&self.at)

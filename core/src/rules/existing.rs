@@ -39,10 +39,7 @@ pub(super) fn check(existing: &Offer, update: &Offer, _env: &Env, out: &mut Vec<
         ));
     }
     if let (Some(new_expiry), Some(at)) = (update.expiry(), update.availability_end_date.as_ref()) {
-        let first_charge = existing.payment_schedule().and_then(|s| s.charges().iter().filter_map(|c| c.date()).min());
-        if let Some(charge) =
-            first_charge.filter(|c| new_expiry >= *c && existing.expiry().is_none_or(|old| new_expiry > old))
-        {
+        if let Some(charge) = existing.charge_passed_by_expiry(new_expiry) {
             out.push(Violation::new(
                 Code::OfferExtendPastInstallment,
                 at.at.as_str(),

@@ -111,6 +111,13 @@ impl Subject<'_> {
     }
 }
 
+/// Checks one offer on its own (no change set around it): what a release runs.
+pub fn check_offer_alone(offer: &Offer, env: &Env) -> Vec<Violation> {
+    let mut out = Vec::new();
+    check_offer(offer, None, env, &mut out);
+    out
+}
+
 fn check_offer(offer: &Offer, set: Option<&ChangeSet>, env: &Env, out: &mut Vec<Violation>) {
     // An offer this change set only updates is checked whole when the context has it.
     let existing = (offer.origin == OfferOrigin::Existing)

@@ -1,0 +1,23 @@
+//! Offers and agreements through time. Every function takes the state, a command and the
+//! current instant, and returns the new state with the events it emits; nothing here reads
+//! a clock or stores anything. The API and the scheduler persist what these return.
+
+mod accept;
+mod agreement;
+mod events;
+mod offer;
+pub mod pricing;
+mod timeline;
+
+pub use accept::{accept, accept_offer_set, AcceptRequest, Acceptance, Configuration};
+pub use agreement::{
+    advance, cancel_agreement, status_at, terminate_agreement, AgreementRecord, Ending, Installment, InstallmentState,
+};
+pub use events::{Event, EventType, Subject};
+pub use offer::{cancel, clone_offer, edit, expire_if_due, extend_expiry, release, OfferRecord, OfferState};
+pub use timeline::{timeline, Invoice, Milestone, Timeline};
+
+use crate::violation::Violation;
+
+/// A state change: the new state and the events it emits, or the violations that stop it.
+pub type Outcome<T> = Result<(T, Vec<Event>), Vec<Violation>>;
