@@ -195,6 +195,24 @@ fn without_a_schedule_the_whole_commitment_is_invoiced_at_acceptance() {
 }
 
 #[test]
+fn due_lists_exactly_what_the_scheduler_must_do_and_when_to_come_back() {
+    let offer = released("offer-1", &base("contract"), "2023-01-01");
+    assert_eq!(offer.next_due(), Some(day("2023-04-01")), "the day after the expiry");
+    let a = accept(&request(&offer, BUYER, "agmt-1", "2023-01-15", &[])).unwrap().agreement;
+    assert_eq!(a.next_due(day("2023-01-15")), Some(day("2023-03-01")), "the first installment");
+    assert!(due(&a, at("2023-02-28")).is_empty());
+    let work = due(&a, at("2023-03-01"));
+    assert_eq!(kinds(&work), ["installment.invoiced"]);
+    assert_eq!(due(&a, at("2023-03-01")), work, "asking does not do it");
+    let (a, done) = advance(&a, at("2023-03-01"));
+    assert_eq!(done, work);
+    assert!(due(&a, at("2023-03-01")).is_empty());
+    assert_eq!(a.next_due(day("2023-03-01")), Some(day("2023-09-01")));
+    let (a, _) = advance(&a, at("2023-09-01"));
+    assert_eq!(a.next_due(day("2023-09-01")), Some(day("2023-10-18")), "the first expiring day: 2024-01-15 - 89 days");
+}
+
+#[test]
 fn agreement_status_follows_its_dates() {
     let offer = released("offer-1", &base("contract"), "2023-01-01");
     let a = accept(&request(&offer, BUYER, "agmt-1", "2023-02-01", &[])).unwrap().agreement;

@@ -168,6 +168,12 @@ pub fn advance(agreement: &AgreementRecord, now: DateTime<Utc>) -> (AgreementRec
     (next, events)
 }
 
+/// The work due for an agreement at `now` — each invoice, cancellation and status change,
+/// as the events `advance` would emit — without doing it. Empty once `advance` has run.
+pub fn due(agreement: &AgreementRecord, now: DateTime<Utc>) -> Vec<Event> {
+    advance(agreement, now).1
+}
+
 /// The events for every status passed between `from` and `to`, in order, so a late
 /// scheduler run still tells receivers that an agreement started before it expired.
 fn announcements(a: &AgreementRecord, from: AgreementStatus, to: AgreementStatus, now: DateTime<Utc>) -> Vec<Event> {

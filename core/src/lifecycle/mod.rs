@@ -11,7 +11,8 @@ mod timeline;
 
 pub use accept::{accept, accept_offer_set, AcceptRequest, Acceptance, Configuration};
 pub use agreement::{
-    advance, cancel_agreement, status_at, terminate_agreement, AgreementRecord, Ending, Installment, InstallmentState,
+    advance, cancel_agreement, due, status_at, terminate_agreement, AgreementRecord, Ending, Installment,
+    InstallmentState,
 };
 pub use events::{Event, EventType, Subject};
 pub use offer::{cancel, clone_offer, edit, expire_if_due, extend_expiry, release, OfferRecord, OfferState};

@@ -57,6 +57,12 @@ impl OfferRecord {
         Self { id: id.to_owned(), state: OfferState::Draft, offer, version: 1 }
     }
 
+    /// The day the scheduler must look at this offer again (the day after its expiry),
+    /// while it is open.
+    pub fn next_due(&self) -> Option<NaiveDate> {
+        (self.state == OfferState::Released).then(|| self.offer.expiry()?.succ_opt()).flatten()
+    }
+
     fn with(&self, state: OfferState) -> Self {
         let mut next = self.clone();
         next.state = state;
