@@ -451,3 +451,99 @@ fn every_event_has_a_stable_id_and_a_webhook_shape() {
     }
     assert_eq!(body["subject"], json!({"kind": "offer", "id": "offer-1"}));
 }
+
+/// The one-time authorization with installments from AWS's reference change sets, as a
+/// stored draft.
+fn authorization() -> AuthorizationRecord {
+    let path = support::corpus_dir().join(
+        "catalog_api__resale_authorization__publish_onetime_resale_authorization_flexible_payment__changeset.json",
+    );
+    let set = offerdesk_core::catalog::import(&support::read_json(&path), &mut Reader::default());
+    let mut ra = set.resale_authorizations().next().unwrap().clone();
+    ra.publication = offerdesk_core::model::Publication::Draft;
+    AuthorizationRecord { id: "resaleauthz-1".into(), authorization: ra, offers_created: 0, version: 1 }
+}
+
+fn cppo_request<'a>(buyers: &'a [String], markup: &'a pricing::Markup, now: &str) -> CppoRequest<'a> {
+    CppoRequest { offer_id: "offer-cppo", buyers, expiry: day("2023-06-30"), markup, now: at(now) }
+}
+
+#[test]
+fn a_one_time_authorization_makes_one_offer_and_a_restricted_one_none() {
+    let context = Context::default();
+    let env = offerdesk_core::rules::Env { today: day("2023-01-01"), context: &context };
+    let draft = authorization();
+    let buyers = vec![BUYER.to_owned()];
+    let markup = pricing::Markup::Percentage(money("5"));
+    assert_eq!(
+        offer_from_authorization(&draft, &cppo_request(&buyers, &markup, "2023-01-02")).unwrap_err()[0].code,
+        Code::ResaleAuthorizationNotUsable
+    );
+    let (live, _) = release_authorization(&draft, &env).unwrap();
+    let ((offer, used), events) =
+        offer_from_authorization(&live, &cppo_request(&buyers, &markup, "2023-01-02")).unwrap();
+    assert_eq!((offer.state, used.offers_created, kinds(&events)), (OfferState::Draft, 1, vec!["offer.created"]));
+    assert_eq!(offer.offer.resale_authorization_id.as_ref().map(|r| r.value.as_str()), Some("resaleauthz-1"));
+    let again = offer_from_authorization(&used, &cppo_request(&buyers, &markup, "2023-01-03")).unwrap_err();
+    assert!(again[0].message.contains("one-time"), "{}", again[0].message);
+    let restricted = restrict_authorization(&live);
+    assert!(offer_from_authorization(&restricted, &cppo_request(&buyers, &markup, "2023-01-02")).unwrap_err()[0]
+        .message
+        .contains("restricted"));
+    assert_eq!(unusable_because(&live, day("2023-07-01")), Some("expired on 2023-06-30".to_owned()));
+}
+
+#[test]
+fn an_authorization_for_named_buyers_refuses_others() {
+    let mut record = authorization();
+    record.authorization.publication = offerdesk_core::model::Publication::Released;
+    record.authorization.terms.push(
+        offerdesk_core::model::terms::read_term(
+            &mut Reader::default(),
+            &json!({"Type": "BuyerTargetingTerm", "PositiveTargeting": {"BuyerAccounts": [BUYER]}}),
+            Ptr::default(),
+            offerdesk_core::model::terms::Dialect::Catalog,
+        )
+        .unwrap(),
+    );
+    let markup = pricing::Markup::Percentage(money("5"));
+    let others = vec!["999988887777".to_owned()];
+    assert_eq!(
+        offer_from_authorization(&record, &cppo_request(&others, &markup, "2023-01-02")).unwrap_err()[0].code,
+        Code::ResaleBuyerNotAuthorized
+    );
+    let buyer = vec![BUYER.to_owned()];
+    assert!(offer_from_authorization(&record, &cppo_request(&buyer, &markup, "2023-01-02")).is_ok());
+}
+
+#[test]
+fn a_cppo_buyer_pays_the_wholesale_installments_plus_markup_or_custom_payments() {
+    use offerdesk_core::model::terms::TermType;
+    let ra = authorization().authorization;
+    let amounts = |terms: &[offerdesk_core::model::terms::Term]| -> Vec<String> {
+        let schedule = terms.iter().find(|t| t.is(TermType::PaymentSchedule)).unwrap();
+        schedule.charges().iter().map(|c| c.charge_amount.as_ref().unwrap().filled().unwrap().text.clone()).collect()
+    };
+    // Wholesale installments 200.00 and 250.00; 5 % on each.
+    let marked = buyer_terms(&ra, &pricing::Markup::Percentage(money("5")));
+    assert_eq!(amounts(&marked), ["210.00", "262.50"]);
+    assert!(marked.iter().any(|t| t.is(TermType::FixedUpfrontPricing)), "the grants come along");
+    let custom = buyer_terms(&ra, &pricing::Markup::CustomPayments(vec![money("220.00"), money("275.00")]));
+    assert_eq!(amounts(&custom), ["220.00", "275.00"]);
+    // Rate cards follow the markup: 150 + 7.5 % = 161.25.
+    let path =
+        support::corpus_dir().join("catalog_api__resale_authorization__onetime_resaleauth_custom_eula__changeset.json");
+    let set = offerdesk_core::catalog::import(&support::read_json(&path), &mut Reader::default());
+    let tiered = buyer_terms(set.resale_authorizations().next().unwrap(), &pricing::Markup::Percentage(money("7.5")));
+    let card = &tiered.iter().find(|t| t.is(TermType::ConfigurableUpfrontPricing)).unwrap().rate_card_list()[0];
+    assert_eq!(card.rates()[0].price.as_ref().unwrap().filled().unwrap().text, "161.25");
+    // Custom payments must replace the installments one for one.
+    let mut record = authorization();
+    record.authorization.publication = offerdesk_core::model::Publication::Released;
+    let buyers = vec![BUYER.to_owned()];
+    let short = pricing::Markup::CustomPayments(vec![money("500.00")]);
+    assert_eq!(
+        offer_from_authorization(&record, &cppo_request(&buyers, &short, "2023-01-02")).unwrap_err()[0].code,
+        Code::ResaleTermsMismatch
+    );
+}

@@ -7,6 +7,7 @@ mod agreement;
 mod events;
 mod offer;
 pub mod pricing;
+mod resale;
 mod timeline;
 
 pub use accept::{accept, accept_offer_set, AcceptRequest, Acceptance, Configuration};
@@ -16,6 +17,10 @@ pub use agreement::{
 };
 pub use events::{Event, EventType, Subject};
 pub use offer::{cancel, clone_offer, edit, expire_if_due, extend_expiry, release, OfferRecord, OfferState};
+pub use resale::{
+    buyer_terms, offer_from_authorization, release_authorization, restrict_authorization, unusable_because,
+    AuthorizationRecord, CppoRequest,
+};
 pub use timeline::{timeline, Invoice, Milestone, Timeline};
 
 use crate::violation::Violation;

@@ -111,6 +111,13 @@ impl Subject<'_> {
     }
 }
 
+/// Checks one resale authorization on its own: what its release runs.
+pub fn check_authorization_alone(authorization: &ResaleAuthorization, env: &Env) -> Vec<Violation> {
+    let mut out = Vec::new();
+    resale::check_authorization(authorization, env, &mut out);
+    out
+}
+
 /// Checks one offer on its own (no change set around it): what a release runs.
 pub fn check_offer_alone(offer: &Offer, env: &Env) -> Vec<Violation> {
     let mut out = Vec::new();
