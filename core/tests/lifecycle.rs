@@ -156,6 +156,50 @@ fn a_second_contract_on_a_product_is_refused_unless_it_starts_after_the_first_en
     let accepted = accept(&request(&renewal, BUYER, "agmt-3", "2023-06-01", &existing)).unwrap();
     assert_eq!(status_at(&accepted.agreement, day("2023-06-01")), AgreementStatus::PendingStart);
     assert_eq!(accepted.agreement.start, day("2024-01-03"));
+    // The current contract runs its course, then counts as renewed.
+    let renewed = accepted.renewed.unwrap();
+    assert_eq!(status_at(&renewed, day("2024-01-02")), AgreementStatus::Expiring);
+    let (renewed, events) = advance(&renewed, at("2024-01-03"));
+    // A late run: both installments still get invoiced, then the renewal is announced.
+    assert_eq!(kinds(&events), ["installment.invoiced", "installment.invoiced", "agreement.renewed"]);
+    assert_eq!(status_at(&renewed, day("2024-01-03")), AgreementStatus::Renewed);
+    let (started, events) = advance(&accepted.agreement, at("2024-01-03"));
+    assert_eq!(kinds(&events), ["installment.invoiced", "agreement.started"]);
+    assert_eq!(status_at(&started, day("2024-01-03")), AgreementStatus::Active);
+}
+
+#[test]
+fn a_mistake_in_a_released_offer_is_fixed_by_clone_edit_release_and_cancel() {
+    let offer = released("offer-1", &base("contract"), "2023-01-01");
+    let (copy, _) = clone_offer(&offer, "offer-2", at("2023-01-02"));
+    let mut fixed = copy.offer.clone();
+    fixed.name = Some(offerdesk_core::model::Located::new("Acme, corrected".to_owned(), Ptr::default()));
+    let (copy, _) = edit(&copy, fixed, at("2023-01-02")).unwrap();
+    let (copy, _) = release(&copy, at("2023-01-02"), &Context::default()).unwrap();
+    let (old, events) = cancel(&offer, at("2023-01-02")).unwrap();
+    assert_eq!(
+        (old.state, copy.state, kinds(&events)),
+        (OfferState::Cancelled, OfferState::Released, vec!["offer.cancelled"])
+    );
+    assert_eq!(accept(&request(&old, BUYER, "a", "2023-01-03", &[])).unwrap_err().code, Code::AcceptOfferNotOpen);
+    assert!(accept(&request(&copy, BUYER, "a", "2023-01-03", &[])).is_ok());
+}
+
+#[test]
+fn a_terminated_agreement_invoices_nothing_more_and_ended_ones_can_be_archived() {
+    let offer = released("offer-1", &base("contract"), "2023-01-01");
+    let a = accept(&request(&offer, BUYER, "agmt-1", "2023-01-15", &[])).unwrap().agreement;
+    let (a, _) = advance(&a, at("2023-03-01"));
+    let (still, events) = archive_agreement(&a, at("2023-03-02"));
+    assert!(events.is_empty(), "an agreement in force is not archived");
+    assert_eq!(still, a);
+    let (a, events) = terminate_agreement(&a, "payment failed", at("2023-04-01"));
+    assert_eq!(kinds(&events), ["installment.cancelled", "agreement.terminated"]);
+    assert!(advance(&a, at("2023-09-02")).1.is_empty());
+    let (a, events) = archive_agreement(&a, at("2023-05-01"));
+    assert_eq!(kinds(&events), ["agreement.archived"]);
+    assert_eq!(status_at(&a, day("2023-05-01")), AgreementStatus::Archived);
+    assert_eq!(a.invoiced_total(), money("10000.00"));
 }
 
 #[test]
@@ -339,15 +383,22 @@ fn a_buyer_cancellation_is_pending_then_cancelled_with_its_pending_installments(
 }
 
 #[test]
-fn a_cancellation_overtaken_by_the_agreement_end_leaves_it_expired() {
+fn a_cancellation_stands_however_late_the_scheduler_completes_it() {
     let offer = released("offer-1", &base("contract"), "2023-01-01");
     let a = accept(&request(&offer, BUYER, "agmt-1", "2023-01-15", &[])).unwrap().agreement;
-    let (a, _) = advance(&a, at("2023-12-01"));
-    let (a, _) = cancel_agreement(&a, at("2024-01-10"));
-    let (a, events) = advance(&a, at("2024-01-20"));
-    assert_eq!(kinds(&events), ["agreement.expired"]);
-    assert_eq!(status_at(&a, day("2024-01-20")), AgreementStatus::Expired);
-    assert_eq!(a.invoiced_total(), money("20000.00"), "invoices issued before stay");
+    let (a, _) = cancel_agreement(&a, at("2023-05-10"));
+    // The next run comes after the agreement's end: what was due before the request is
+    // invoiced, the rest cancelled, and the agreement is cancelled as of the request.
+    let (a, events) = advance(&a, at("2024-02-01"));
+    assert_eq!(kinds(&events), ["installment.invoiced", "installment.cancelled", "agreement.cancelled"]);
+    assert_eq!(status_at(&a, day("2024-02-01")), AgreementStatus::Cancelled);
+    assert_eq!(a.ending, Some(Ending::Cancelled { on: day("2023-05-10") }));
+    assert_eq!(a.invoiced_total(), money("10000.00"));
+    // And an agreement past its end cannot be cancelled any more.
+    let b = accept(&request(&released("offer-2", &base("contract"), "2023-01-01"), BUYER, "agmt-2", "2023-01-15", &[]))
+        .unwrap()
+        .agreement;
+    assert!(cancel_agreement(&b, at("2024-02-01")).1.is_empty());
 }
 
 #[test]

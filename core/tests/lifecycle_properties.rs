@@ -142,7 +142,7 @@ impl World {
             for i in &a.installments {
                 prop_assert_eq!(i.state == InstallmentState::Invoiced, invoiced.contains(&i.id), "{}", &i.id);
             }
-            if matches!(status, AgreementStatus::Active | AgreementStatus::Expiring | AgreementStatus::PendingCancel) {
+            if offerdesk_core::lifecycle::in_force(a, today) {
                 in_force += 1;
             }
         }
@@ -232,10 +232,7 @@ proptest! {
                     // Every agreement here is for prod-1, replacements included.
                     prop_assert!(existing.iter().all(|a| a.product_id.as_deref() == Some("prod-1")));
                     let blocking = existing.iter().any(|a| {
-                        matches!(
-                            status_at(a, today),
-                            AgreementStatus::Active | AgreementStatus::Expiring | AgreementStatus::PendingStart | AgreementStatus::PendingCancel
-                        )
+                        offerdesk_core::lifecycle::in_force(a, today) || status_at(a, today) == AgreementStatus::PendingStart
                     });
                     match result {
                         Ok(done) => {

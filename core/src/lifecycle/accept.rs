@@ -1,7 +1,7 @@
 //! Acceptance: a buyer accepts an offer, and an agreement begins (or, for an
 //! agreement-based offer, replaces the one it amends).
 
-use super::agreement::{advance, cancel_pending, AgreementRecord, Ending, Installment, InstallmentState};
+use super::agreement::{advance, cancel_pending, in_force, AgreementRecord, Ending, Installment, InstallmentState};
 use super::events::{Event, EventType, Subject};
 use super::offer::{OfferRecord, OfferState};
 use crate::context::{AgreementStatus, Product, ProductType};
@@ -43,6 +43,8 @@ pub struct Acceptance {
     pub agreement: AgreementRecord,
     /// The agreement an agreement-based offer replaced, now ended.
     pub replaced: Option<AgreementRecord>,
+    /// The contract a future-dated one continues: renewed from the day the new one starts.
+    pub renewed: Option<AgreementRecord>,
     pub events: Vec<Event>,
 }
 
@@ -146,10 +148,16 @@ pub fn accept(request: &AcceptRequest) -> Result<Acceptance, Violation> {
         events.extend(replaced_events);
         old
     });
+    let renewed = renewal_of(&agreement, request).map(|current| {
+        let mut current = current.clone();
+        current.ending = Some(Ending::Renewed { by: agreement.id.clone(), on: agreement.start });
+        current.version += 1;
+        current
+    });
     // What falls due on the day of acceptance (an upfront invoice) is invoiced at once.
     let (agreement, due_now) = advance(&agreement, request.now);
     events.extend(due_now);
-    Ok(Acceptance { offer: accepted, agreement, replaced, events })
+    Ok(Acceptance { offer: accepted, agreement, replaced, renewed, events })
 }
 
 /// Accepts every offer of an offer set, or none: one agreement per offer.
@@ -161,6 +169,23 @@ pub fn accept_offer_set(requests: &[AcceptRequest]) -> Result<Vec<Acceptance>, V
     } else {
         Err(refusals)
     }
+}
+
+/// The buyer's current contract on the product that a future-dated contract continues:
+/// one that ends before the new one starts (it becomes renewed when the new one starts).
+fn renewal_of<'a>(new: &AgreementRecord, request: &AcceptRequest<'a>) -> Option<&'a AgreementRecord> {
+    let today = request.now.date_naive();
+    if !new.is_contract || new.start <= today || new.replaces.is_some() {
+        return None;
+    }
+    request.buyer_agreements.iter().find(|a| {
+        a.is_contract
+            && a.product_id.is_some()
+            && a.product_id == new.product_id
+            && a.ending.is_none()
+            && a.end.is_some_and(|end| end < new.start)
+            && matches!(super::agreement::status_at(a, today), AgreementStatus::Active | AgreementStatus::Expiring)
+    })
 }
 
 /// A buyer holds one contract per product at a time (SaaS contracts, AMI and container
@@ -175,14 +200,8 @@ fn check_no_active_contract(new: &AgreementRecord, request: &AcceptRequest) -> R
         a.is_contract
             && a.product_id.is_some()
             && a.product_id == new.product_id
-            && matches!(
-                super::agreement::status_at(a, today),
-                // Still in force, or about to be: a pending cancellation has not ended it yet.
-                AgreementStatus::Active
-                    | AgreementStatus::Expiring
-                    | AgreementStatus::PendingStart
-                    | AgreementStatus::PendingCancel
-            )
+            // In force (a pending cancellation has not ended it yet), or about to start.
+            && (in_force(a, today) || super::agreement::status_at(a, today) == AgreementStatus::PendingStart)
             && a.end.is_none_or(|end| new.start <= end)
     });
     match blocking {

@@ -104,28 +104,33 @@ fn expiring_from(end: NaiveDate) -> Option<NaiveDate> {
 pub fn status_at(agreement: &AgreementRecord, today: NaiveDate) -> AgreementStatus {
     match &agreement.ending {
         Some(Ending::Replaced { .. }) => return AgreementStatus::Replaced,
-        Some(Ending::Renewed { .. }) => return AgreementStatus::Renewed,
+        // Renewed once its renewal has started; until then it runs its course.
+        Some(Ending::Renewed { on, .. }) if today >= *on => return AgreementStatus::Renewed,
+        Some(Ending::Renewed { .. }) => {}
         Some(Ending::Cancelled { .. }) => return AgreementStatus::Cancelled,
         Some(Ending::Terminated { .. }) => return AgreementStatus::Terminated,
         Some(Ending::Archived { .. }) => return AgreementStatus::Archived,
         None => {}
     }
-    let by_dates = if today < agreement.start {
-        AgreementStatus::PendingStart
-    } else {
-        match agreement.end {
-            Some(end) if today > end => AgreementStatus::Expired,
-            Some(end) if expiring_from(end).is_some_and(|from| today >= from) => AgreementStatus::Expiring,
-            _ => AgreementStatus::Active,
-        }
-    };
-    // A cancellation asked for is pending while the agreement is in force; one that its
-    // end overtook changes nothing.
-    match by_dates {
-        AgreementStatus::Expired => AgreementStatus::Expired,
-        _ if agreement.cancel_requested_on.is_some() => AgreementStatus::PendingCancel,
-        status => status,
+    // A cancellation asked for while in force stands, however late it is completed.
+    if agreement.cancel_requested_on.is_some() {
+        return AgreementStatus::PendingCancel;
     }
+    if today < agreement.start {
+        return AgreementStatus::PendingStart;
+    }
+    match agreement.end {
+        Some(end) if today > end => AgreementStatus::Expired,
+        Some(end) if expiring_from(end).is_some_and(|from| today >= from) => AgreementStatus::Expiring,
+        _ => AgreementStatus::Active,
+    }
+}
+
+/// Whether the agreement binds the buyer on `today`: started, not past its end, not ended.
+pub fn in_force(agreement: &AgreementRecord, today: NaiveDate) -> bool {
+    let status = status_at(agreement, today);
+    matches!(status, AgreementStatus::Active | AgreementStatus::Expiring | AgreementStatus::PendingCancel)
+        && agreement.end.is_none_or(|end| today <= end)
 }
 
 /// Brings an agreement up to `now`: invoices every installment whose day has come (each
@@ -136,13 +141,18 @@ pub fn advance(agreement: &AgreementRecord, now: DateTime<Utc>) -> (AgreementRec
     let today = now.date_naive();
     let mut next = agreement.clone();
     let mut events = Vec::new();
-    if status_at(&next, today) == AgreementStatus::PendingCancel {
-        next.ending = Some(Ending::Cancelled { on: today });
-        events.extend(cancel_pending(&mut next, now, "cancelled"));
-    }
-    if next.ending.is_none() {
+    // Installments fall due up to today, or up to the day an ending took hold: a late run
+    // still invoices what was due before a cancellation was asked for or a renewal began.
+    // Replacements and terminations cancelled the rest when they happened.
+    let until = match (&next.ending, next.cancel_requested_on) {
+        (None, Some(asked)) => Some(asked.min(today)),
+        (None, None) => Some(today),
+        (Some(Ending::Renewed { on, .. }), _) => on.pred_opt().map(|last| last.min(today)),
+        (Some(_), _) => None,
+    };
+    if let Some(until) = until {
         for installment in next.installments.iter_mut() {
-            if installment.state == InstallmentState::Pending && installment.date <= today {
+            if installment.state == InstallmentState::Pending && installment.date <= until {
                 installment.state = InstallmentState::Invoiced;
                 events.push(Event::new(
                     EventType::InstallmentInvoiced,
@@ -158,6 +168,10 @@ pub fn advance(agreement: &AgreementRecord, now: DateTime<Utc>) -> (AgreementRec
                 ));
             }
         }
+    }
+    if let (None, Some(asked)) = (&next.ending, next.cancel_requested_on) {
+        next.ending = Some(Ending::Cancelled { on: asked });
+        events.extend(cancel_pending(&mut next, now, "cancelled"));
     }
     let status = status_at(&next, today);
     events.extend(announcements(&next, next.announced, status, now));
@@ -198,8 +212,10 @@ fn announcements(a: &AgreementRecord, from: AgreementStatus, to: AgreementStatus
             Cancelled => Some(EventType::AgreementCancelled),
             Terminated => Some(EventType::AgreementTerminated),
             Replaced => Some(EventType::AgreementReplaced),
+            Renewed => Some(EventType::AgreementRenewed),
+            Archived => Some(EventType::AgreementArchived),
             PendingCancel => Some(EventType::AgreementPendingCancel),
-            PendingStart | Renewed | Archived => None,
+            PendingStart => None,
         })
         .map(|kind| a.event(kind, None, now, data.clone()))
         .collect()
@@ -228,7 +244,9 @@ pub(super) fn cancel_pending(agreement: &mut AgreementRecord, now: DateTime<Utc>
 /// The buyer asks to end the agreement early: it is pending cancellation until the next
 /// `advance`, which cancels it and its pending installments.
 pub fn cancel_agreement(agreement: &AgreementRecord, now: DateTime<Utc>) -> (AgreementRecord, Vec<Event>) {
-    if agreement.ending.is_some() || agreement.cancel_requested_on.is_some() {
+    // Only an agreement in force (or about to start) can be cancelled.
+    let status = status_at(agreement, now.date_naive());
+    if !matches!(status, AgreementStatus::Active | AgreementStatus::Expiring | AgreementStatus::PendingStart) {
         return (agreement.clone(), Vec::new());
     }
     let mut next = agreement.clone();
@@ -236,6 +254,21 @@ pub fn cancel_agreement(agreement: &AgreementRecord, now: DateTime<Utc>) -> (Agr
     next.version += 1;
     let events = announcements(&next, next.announced, AgreementStatus::PendingCancel, now);
     next.announced = AgreementStatus::PendingCancel;
+    (next, events)
+}
+
+/// Files away an agreement that has ended (expired, cancelled, terminated, replaced or
+/// renewed); one still in force is left as it is.
+pub fn archive_agreement(agreement: &AgreementRecord, now: DateTime<Utc>) -> (AgreementRecord, Vec<Event>) {
+    let status = status_at(agreement, now.date_naive());
+    if status != AgreementStatus::Expired && !status.is_terminal() || status == AgreementStatus::Archived {
+        return (agreement.clone(), Vec::new());
+    }
+    let mut next = agreement.clone();
+    next.ending = Some(Ending::Archived { on: now.date_naive() });
+    next.version += 1;
+    let events = announcements(&next, status, AgreementStatus::Archived, now);
+    next.announced = AgreementStatus::Archived;
     (next, events)
 }
 

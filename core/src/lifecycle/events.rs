@@ -33,6 +33,8 @@ event_types! {
     AgreementExpiring = "agreement.expiring",
     AgreementExpired = "agreement.expired",
     AgreementReplaced = "agreement.replaced",
+    AgreementRenewed = "agreement.renewed",
+    AgreementArchived = "agreement.archived",
     AgreementPendingCancel = "agreement.pending_cancel",
     AgreementCancelled = "agreement.cancelled",
     AgreementTerminated = "agreement.terminated",

@@ -12,8 +12,8 @@ mod timeline;
 
 pub use accept::{accept, accept_offer_set, AcceptRequest, Acceptance, Configuration};
 pub use agreement::{
-    advance, cancel_agreement, due, status_at, terminate_agreement, AgreementRecord, Ending, Installment,
-    InstallmentState,
+    advance, archive_agreement, cancel_agreement, due, in_force, status_at, terminate_agreement, AgreementRecord,
+    Ending, Installment, InstallmentState,
 };
 pub use events::{Event, EventType, Subject};
 pub use offer::{cancel, clone_offer, edit, expire_if_due, extend_expiry, release, OfferRecord, OfferState};
