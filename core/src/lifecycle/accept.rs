@@ -4,7 +4,7 @@
 use super::agreement::{advance, cancel_pending, in_force, AgreementRecord, Ending, Installment, InstallmentState};
 use super::events::{Event, EventType, Subject};
 use super::offer::{OfferRecord, OfferState};
-use crate::context::{AgreementStatus, Product, ProductType};
+use crate::context::{AgreementStatus, Product};
 use crate::model::offer::Offer;
 use crate::model::terms::{RateCard, TermType};
 use crate::values::{format_date, Slot};
@@ -192,8 +192,7 @@ fn renewal_of<'a>(new: &AgreementRecord, request: &AcceptRequest<'a>) -> Option<
 /// contracts, professional services); a future-dated offer may start after it ends.
 fn check_no_active_contract(new: &AgreementRecord, request: &AcceptRequest) -> Result<(), Violation> {
     let today = request.now.date_naive();
-    let contract_product = request.product.is_none_or(|p| p.product_type != ProductType::Data);
-    if !new.is_contract || !contract_product {
+    if !new.is_contract {
         return Ok(());
     }
     let blocking = request.buyer_agreements.iter().find(|a| {
