@@ -317,6 +317,15 @@ fn a_replacement_keeps_issued_invoices_cancels_pending_ones_and_applies_its_own_
         (day("2023-03-10"), Some(day("2024-01-31")), Some("agmt-contract"))
     );
     assert_eq!(new.commit(), money("5000.00"));
+    // Only SaaS contracts can be replaced.
+    let ami = offerdesk_core::context::Product {
+        id: "prod-contract".into(),
+        product_type: offerdesk_core::context::ProductType::Ami,
+        pricing: Some(offerdesk_core::context::ProductPricing::Contract),
+    };
+    let refused =
+        accept(&AcceptRequest { product: Some(&ami), ..request(&upsell, BUYER, "agmt-3", "2023-03-10", &existing) });
+    assert_eq!(refused.unwrap_err().code, Code::ReplacementProductNotAmendable);
     // The replaced agreement invoices nothing more.
     let (_, events) = advance(&replaced, at("2023-12-31"));
     assert!(events.is_empty());

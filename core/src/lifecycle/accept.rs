@@ -89,6 +89,15 @@ pub fn accept(request: &AcceptRequest) -> Result<Acceptance, Violation> {
             ),
         ));
     }
+    if let (Some(replaced), Some(product)) = (replaced, request.product.filter(|p| !p.is_amendable())) {
+        return Err(refuse(
+            Code::ReplacementProductNotAmendable,
+            format!(
+                "agreement {} is for product {}, which is not a SaaS contract: it cannot be replaced",
+                replaced.id, product.id
+            ),
+        ));
+    }
     if let Some(replaced) = replaced {
         let status = super::agreement::status_at(replaced, today);
         if !matches!(status, AgreementStatus::Active | AgreementStatus::Expiring) {
