@@ -27,3 +27,31 @@ shared_dir() {
   [[ -d $dir/corpus/aws-reference ]] || fail "expected the shared specs and corpus in $dir (see README, Development)"
   (cd "$dir" && pwd)
 }
+
+# Node.js for the npm package's tests and benchmark.
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return
+  step "installing Node.js (Debian packages nodejs, npm)"
+  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null || fail "could not install Node.js"
+}
+
+# The WASM toolchain: the wasm32 target, wasm-bindgen-cli at exactly the version of the
+# wasm-bindgen crate (Cargo.toml pins it), and binaryen's wasm-opt from npm.
+ensure_wasm_tools() {
+  ensure_node
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding the Rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown || fail "could not add the wasm32 target"
+  fi
+  local want
+  want=$(sed -nE 's/^wasm-bindgen = "=([0-9.]+)".*/\1/p' "$ROOT/Cargo.toml")
+  [[ -n $want ]] || fail "Cargo.toml must pin wasm-bindgen with \"=X.Y.Z\""
+  if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ]]; then
+    step "installing wasm-bindgen-cli $want (compiles for a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "=$want" || fail "could not install wasm-bindgen-cli $want"
+  fi
+  if [[ ! -x $ROOT/wasm/npm/node_modules/.bin/wasm-opt ]]; then
+    step "installing the npm packages of wasm/npm"
+    (cd "$ROOT/wasm/npm" && npm ci --no-audit --no-fund) || fail "npm ci failed in wasm/npm"
+  fi
+}

@@ -78,6 +78,12 @@ pub enum AgreementStatus {
     PendingCancel,
 }
 
+impl serde::Serialize for AgreementStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl AgreementStatus {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -4,7 +4,6 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 /// A value that is either given, or a template placeholder such as `{{EXPIRY_DATE}}`
 /// (AWS's reference templates leave them for a script to fill in). Rules skip placeholders:
@@ -44,7 +43,11 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     if !shape_ok {
         return None;
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    // The shape is checked: the parts are digits. (No format-string parser: it is large in
+    // the WASM module.)
+    let number = |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<u32>().ok());
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
 /// A date written either as `YYYY-MM-DD` or as an RFC 3339 instant (the Agreement API
@@ -99,14 +102,27 @@ impl DecimalText {
 }
 
 /// Strict decimal syntax: an optional minus, digits, and optionally a point and digits.
-fn parse_decimal(text: &str) -> Option<Decimal> {
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !digits(fraction) {
+/// Built from its digits directly (no general parser: it is large in the WASM module).
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, fraction),
+        None => (unsigned, ""),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) || unsigned.ends_with('.') {
         return None;
     }
-    Decimal::from_str(text).ok()
+    let mut mantissa: i128 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+    }
+    let scale = u32::try_from(fraction.len()).ok()?;
+    let value = Decimal::try_from_i128_with_scale(if negative { -mantissa } else { mantissa }, scale).ok()?;
+    Some(value)
 }
 
 /// An ISO-8601 duration of calendar units (`P12M`, `P365D`, `P1Y6M`, `P2W`), as the
@@ -248,7 +264,10 @@ mod tests {
     fn decimals_are_strict_and_keep_their_places() {
         let d = DecimalText::new("10.50");
         assert_eq!(d.decimal_places(), 2);
-        assert_eq!(d.value, Decimal::from_str("10.5").ok());
+        assert_eq!(d.value, Some(Decimal::new(105, 1)));
+        assert_eq!(DecimalText::new("-0.00012345").value, Some(Decimal::new(-12345, 8)));
+        assert_eq!(DecimalText::new("79228162514264337593543950335").value, Some(Decimal::MAX));
+        assert_eq!(DecimalText::new("79228162514264337593543950336").value, None, "beyond Decimal");
         for bad in ["1e3", "ten", "", ".5", "5.", "+5", "--1", "1.2.3"] {
             assert_eq!(DecimalText::new(bad).value, None, "{bad}");
         }

@@ -5,13 +5,17 @@ use serde::Serialize;
 
 /// One broken rule. Serialised exactly as the CLI, WASM and HTTP API report it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Violation {
+    /// A stable code from the rules catalog, e.g. `schedule.charge_in_past`.
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub code: Code,
     /// RFC 6901 pointer into the document the user gave; `""` is the whole document.
     pub path: String,
     pub message: String,
     /// The `ErrorCode` AWS's `DescribeChangeSet` would report for the same mistake.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional, type = "string"))]
     pub aws: Option<&'static str>,
 }
 
@@ -152,6 +156,7 @@ impl Serialize for Code {
 
 /// The result of validating one document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Report {
     pub valid: bool,
     pub violations: Vec<Violation>,

@@ -7,28 +7,44 @@ use crate::context::AgreementStatus;
 use crate::model::offer::Offer;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rust_decimal::Decimal;
+use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Invoice {
     pub id: String,
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub date: NaiveDate,
+    /// A decimal string, e.g. `"10000.00"`.
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub amount: Decimal,
 }
 
 /// The day an agreement enters a status.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Milestone {
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub date: NaiveDate,
+    /// `pending-start`, `active`, `expiring`, `expired`, ...
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub status: AgreementStatus,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Timeline {
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub accepted_on: NaiveDate,
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub start: NaiveDate,
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub end: Option<NaiveDate>,
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub currency: Option<String>,
     pub invoices: Vec<Invoice>,
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub total: Decimal,
     pub milestones: Vec<Milestone>,
 }
