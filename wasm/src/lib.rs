@@ -78,7 +78,8 @@ pub struct CppoPriceResult {
 
 /// Maps arrive in JavaScript as plain objects (not `Map`), as the `.d.ts` promises.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
+    let serializer =
+        serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
     value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
 }
 
@@ -89,16 +90,17 @@ fn document(input: &JsValue) -> Result<Value, Violation> {
         Some(text) => text,
         None => js_sys_json_stringify(input)?,
     };
-    serde_json::from_str(&text).map_err(|e| {
-        Violation::new(Code::DocumentInvalid, "", format!("not JSON: {e}"))
-    })
+    serde_json::from_str(&text).map_err(|e| Violation::new(Code::DocumentInvalid, "", format!("not JSON: {e}")))
 }
 
 fn js_sys_json_stringify(input: &JsValue) -> Result<String, Violation> {
-    JSON::stringify(input)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| Violation::new(Code::DocumentInvalid, "", "the document cannot be written as JSON (undefined, a function, or a cycle)"))
+    JSON::stringify(input).ok().and_then(|s| s.as_string()).ok_or_else(|| {
+        Violation::new(
+            Code::DocumentInvalid,
+            "",
+            "the document cannot be written as JSON (undefined, a function, or a cycle)",
+        )
+    })
 }
 
 #[wasm_bindgen]
@@ -111,7 +113,8 @@ extern "C" {
 fn today(now: Option<&str>) -> Result<NaiveDate, JsError> {
     match now {
         None => Ok(current_time().date_naive()),
-        Some(text) => parse_now(text).ok_or_else(|| JsError::new(&format!("now: \"{text}\" is neither an ISO-8601 instant nor a date"))),
+        Some(text) => parse_now(text)
+            .ok_or_else(|| JsError::new(&format!("now: \"{text}\" is neither an ISO-8601 instant nor a date"))),
     }
 }
 
@@ -257,10 +260,9 @@ pub fn timeline(
     let accepted_at = match accepted_at.as_deref() {
         None => current_time(),
         Some(text) => DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).or_else(|_| {
-            parse_now(text)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|t| t.and_utc())
-                .ok_or_else(|| JsError::new(&format!("acceptedAt: \"{text}\" is neither an ISO-8601 instant nor a date")))
+            parse_now(text).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()).ok_or_else(|| {
+                JsError::new(&format!("acceptedAt: \"{text}\" is neither an ISO-8601 instant nor a date"))
+            })
         })?,
     };
     to_js(&offerdesk_core::lifecycle::timeline(&offer, accepted_at))
@@ -268,7 +270,9 @@ pub fn timeline(
 
 /// A channel partner offer's prices from its authorization's wholesale ones.
 #[wasm_bindgen(js_name = cppoPrices, unchecked_return_type = "CppoPriceResult")]
-pub fn cppo_price(#[wasm_bindgen(unchecked_param_type = "CppoPriceRequest")] request: JsValue) -> Result<JsValue, JsError> {
+pub fn cppo_price(
+    #[wasm_bindgen(unchecked_param_type = "CppoPriceRequest")] request: JsValue,
+) -> Result<JsValue, JsError> {
     let request = read_cppo_request(&request).map_err(|e| JsError::new(&format!("cppoPrices: {e}")))?;
     to_js(&price(&request))
 }
@@ -297,9 +301,14 @@ pub fn price(request: &CppoPriceRequest) -> CppoPriceResult {
         (None, Some(payments)) => Some(Markup::CustomPayments(decimals("customPayments", payments))),
         _ => None,
     };
-    let empty = |violations| CppoPriceResult { markup_percent: None, charges: Vec::new(), usage: Vec::new(), violations };
+    let empty =
+        |violations| CppoPriceResult { markup_percent: None, charges: Vec::new(), usage: Vec::new(), violations };
     let Some(markup) = markup else {
-        violations.push(Violation::new(Code::MarkupInvalid, "", "give either markupPercentage (a decimal) or customPayments"));
+        violations.push(Violation::new(
+            Code::MarkupInvalid,
+            "",
+            "give either markupPercentage (a decimal) or customPayments",
+        ));
         return empty(violations);
     };
     match cppo_prices(&charges, &usage, &markup, &request.currency) {
@@ -310,7 +319,11 @@ pub fn price(request: &CppoPriceRequest) -> CppoPriceResult {
             violations,
         },
         _ => {
-            violations.push(Violation::new(Code::MarkupInvalid, "", "custom payments need wholesale installments to mark up"));
+            violations.push(Violation::new(
+                Code::MarkupInvalid,
+                "",
+                "custom payments need wholesale installments to mark up",
+            ));
             empty(violations)
         }
     }
