@@ -55,3 +55,16 @@ ensure_wasm_tools() {
     (cd "$ROOT/wasm/npm" && npm ci --no-audit --no-fund) || fail "npm ci failed in wasm/npm"
   fi
 }
+
+# Debian's chromium for the portal's browser test, and the portal's npm packages.
+ensure_browser() {
+  ensure_node
+  if ! command -v chromium >/dev/null; then
+    step "installing Debian's chromium (for the browser test)"
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null || fail "could not install chromium"
+  fi
+  if [[ ! -d $ROOT/wasm/portal/node_modules/playwright-core ]]; then
+    step "installing the npm packages of wasm/portal"
+    (cd "$ROOT/wasm/portal" && npm ci --no-audit --no-fund) || fail "npm ci failed in wasm/portal"
+  fi
+}

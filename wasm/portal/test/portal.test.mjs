@@ -1,0 +1,65 @@
+// The seller portal in a real browser (Debian chromium, driven by playwright-core): a
+// mistake in the installments shows beside the installment, goes away when fixed, and the
+// exported change set passes the CLI. Run by scripts/test (OFFERDESK_CLI, OFFERDESK_SCREENSHOTS).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { serve } from "../serve.mjs";
+
+const isoDay = (d) => d.toISOString().slice(0, 10);
+const addDays = (day, n) => { const d = new Date(`${day}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return isoDay(d); };
+
+test("the portal shows a schedule mistake beside the installment, and exports a valid change set", async () => {
+  const server = await serve();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`http://127.0.0.1:${server.address().port}/portal/`);
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(await page.textContent("#status"), "Valid");
+
+    const expiry = await page.inputValue("#expiry");
+    const second = page.locator("#installments tr").nth(1);
+    // Two charges on or before the expiry: AWS refuses that (TOO_MANY_BACKDATED_CHARGES).
+    await page.locator("#installments tr").nth(0).locator(".charge-date").fill(addDays(expiry, -1));
+    await second.locator(".charge-date").fill(expiry);
+    const problem = second.locator('.problem[data-code="schedule.multiple_on_or_before_expiry"]');
+    await problem.waitFor({ state: "visible" });
+    assert.match(await problem.textContent(), /2 charges fall on or before the offer expiry/);
+    assert.equal(await second.locator(".charge-date").getAttribute("aria-invalid"), "true");
+    const shots = process.env.OFFERDESK_SCREENSHOTS ?? fileURLToPath(new URL("../../../target/portal", import.meta.url));
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, "portal-schedule-problem.png"), fullPage: true });
+
+    // Fixed: the second charge after the expiry.
+    await second.locator(".charge-date").fill(addDays(expiry, 60));
+    await problem.waitFor({ state: "detached" });
+    assert.equal(await page.locator(".problem").count(), 0);
+    assert.equal(await page.textContent("#status"), "Valid");
+
+    await page.click("#export");
+    const changeSet = JSON.parse(await page.inputValue("#changeset"));
+    assert.equal(changeSet.ChangeSet.at(-1).ChangeType, "ReleaseOffer");
+    const file = join(mkdtempSync(join(tmpdir(), "offerdesk-portal-")), "change-set.json");
+    writeFileSync(file, JSON.stringify(changeSet));
+    const now = await page.inputValue("#now");
+    const report = JSON.parse(execFileSync(process.env.OFFERDESK_CLI, ["validate", "--now", now, file], { encoding: "utf8" }));
+    assert.deepEqual(report, { valid: true, violations: [] });
+
+    await page.screenshot({ path: join(shots, "portal.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
