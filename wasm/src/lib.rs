@@ -86,11 +86,19 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// A document given as a JSON string, or as a JavaScript value. A JavaScript value goes
 /// through `JSON.stringify`, so that it is read exactly as the CLI reads the same text.
 fn document(input: &JsValue) -> Result<Value, Violation> {
-    let text = match input.as_string() {
-        Some(text) => text,
-        None => js_sys_json_stringify(input)?,
+    let bytes = if input.is_string() {
+        utf8(input)
+    } else {
+        js_sys_json_stringify(input)?.into_bytes()
     };
-    serde_json::from_str(&text).map_err(|e| Violation::new(Code::DocumentInvalid, "", format!("not JSON: {e}")))
+    serde_json::from_slice(&bytes).map_err(|e| Violation::new(Code::DocumentInvalid, "", format!("not JSON: {e}")))
+}
+
+// Strings are copied in as UTF-8 by the engine's TextEncoder: far faster for a whole
+// document than the character-by-character copy of a `String` argument.
+#[wasm_bindgen(inline_js = "export function utf8(text) { return new TextEncoder().encode(text); }")]
+extern "C" {
+    fn utf8(text: &JsValue) -> Vec<u8>;
 }
 
 fn js_sys_json_stringify(input: &JsValue) -> Result<String, Violation> {
