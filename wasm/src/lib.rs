@@ -86,11 +86,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// A document given as a JSON string, or as a JavaScript value. A JavaScript value goes
 /// through `JSON.stringify`, so that it is read exactly as the CLI reads the same text.
 fn document(input: &JsValue) -> Result<Value, Violation> {
-    let bytes = if input.is_string() {
-        utf8(input)
-    } else {
-        js_sys_json_stringify(input)?.into_bytes()
-    };
+    let bytes = if input.is_string() { utf8(input) } else { js_sys_json_stringify(input)?.into_bytes() };
     serde_json::from_slice(&bytes).map_err(|e| Violation::new(Code::DocumentInvalid, "", format!("not JSON: {e}")))
 }
 
