@@ -129,6 +129,11 @@ pub fn reference_name(text: &str) -> Option<&str> {
     text.strip_prefix('$')?.strip_suffix(".Entity.Identifier").filter(|n| !n.is_empty())
 }
 
+/// Whether `text` names the entity `id`: as its id, or as `$id.Entity.Identifier`.
+pub fn refers_to(text: &str, id: &str) -> bool {
+    text == id || reference_name(text) == Some(id)
+}
+
 pub fn reference_to(name: &str) -> String {
     format!("${name}.Entity.Identifier")
 }

@@ -61,13 +61,9 @@ fn check_change_set(set: &ChangeSet, env: &Env, out: &mut Vec<Violation>) {
         // The set's offers, where this change set or the context says what they are.
         let associated = offer_set.associate.as_ref().map(|a| a.value.as_slice()).unwrap_or_default();
         let in_set = |o: &&Offer| {
-            let id_matches = |id: &str| {
-                o.id.as_deref().is_some_and(|own| own == id || crate::catalog::reference_name(id) == Some(own))
-            };
-            o.offer_set_id
-                .as_ref()
-                .is_some_and(|s| offer_set.id.as_deref().is_some_and(|set_id| id_matches_set(&s.value, set_id)))
-                || associated.iter().any(|a| id_matches(&a.value))
+            let named = |text: &str, id: Option<&str>| id.is_some_and(|id| crate::catalog::refers_to(text, id));
+            o.offer_set_id.as_ref().is_some_and(|s| named(&s.value, offer_set.id.as_deref()))
+                || associated.iter().any(|a| named(&a.value, o.id.as_deref()))
         };
         let mut offers: Vec<&Offer> = set.offers().filter(in_set).collect();
         let known: Vec<Offer> = associated
@@ -82,10 +78,6 @@ fn check_change_set(set: &ChangeSet, env: &Env, out: &mut Vec<Violation>) {
         // Only a set created here has all its members in view, so only its size is judged.
         offer_set::check(offer_set, &offers, offer_set.created, env, out);
     }
-}
-
-fn id_matches_set(offer_set_id: &str, set_id: &str) -> bool {
-    offer_set_id == set_id || crate::catalog::reference_name(offer_set_id) == Some(set_id)
 }
 
 /// An offer with what the rules know about its surroundings.

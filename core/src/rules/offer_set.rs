@@ -94,7 +94,7 @@ pub(super) fn check(set: &OfferSet, offers: &[&Offer], whole: bool, _env: &Env, 
             offer
                 .offer_set_id
                 .as_ref()
-                .filter(|s| set.id.as_deref().is_some_and(|id| !super::id_matches_set(&s.value, id)))
+                .filter(|s| set.id.as_deref().is_some_and(|id| !crate::catalog::refers_to(&s.value, id)))
                 .map(|s| format!("an offer already in offer set {}", s.value))
         };
         if let Some(what) = not_allowed {
