@@ -136,6 +136,17 @@ fn now_accepts_dates_and_instants_and_rejects_nonsense() {
 }
 
 #[test]
+fn an_instant_with_an_offset_is_taken_in_utc() {
+    // 23:30 in New York on 31 March is 04:30 UTC on 1 April: the day after the expiry.
+    let file = support::fixtures_dir().join("bases/contract.json");
+    let out = offerdesk(&["validate", "--now", "2023-03-31T23:30:00-05:00", path_str(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_json(&out)["violations"][0]["code"], "offer.expiry_in_past");
+    let same_day = offerdesk(&["validate", "--now", "2023-03-31T23:30:00+00:00", path_str(&file)]);
+    assert_eq!(same_day.status.code(), Some(0));
+}
+
+#[test]
 fn text_format_prints_one_line_per_violation_and_a_count() {
     let file = support::fixtures_dir().join("bases/contract.json");
     let out = offerdesk(&["validate", "--now", "2024-06-01", "--format", "text", path_str(&file)]);
