@@ -68,3 +68,15 @@ ensure_browser() {
     (cd "$ROOT/wasm/portal" && npm ci --no-audit --no-fund) || fail "npm ci failed in wasm/portal"
   fi
 }
+
+# A local DynamoDB API: moto's server, in a virtualenv of the project's own (.venv).
+ensure_moto() {
+  local venv=$ROOT/.venv
+  if [[ ! -x $venv/bin/moto_server ]]; then
+    step "installing moto[server] into .venv (the local DynamoDB API for tests)"
+    command -v python3 >/dev/null || fail "python3 is needed for the local DynamoDB (moto)"
+    python3 -m venv "$venv" || fail "could not create $venv (Debian: apt-get install python3-venv)"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]" || fail "pip could not install moto[server]"
+  fi
+  export OFFERDESK_MOTO_SERVER=$venv/bin/moto_server
+}

@@ -54,6 +54,7 @@ impl OfferRecord {
     pub fn new_draft(id: &str, mut offer: Offer) -> Self {
         offer.id = Some(id.to_owned());
         offer.publication = Publication::Draft;
+        offer.release_at = None;
         Self { id: id.to_owned(), state: OfferState::Draft, offer, version: 1 }
     }
 
@@ -89,6 +90,8 @@ pub fn release(record: &OfferRecord, now: DateTime<Utc>, context: &Context) -> O
     }
     let mut next = record.with(OfferState::Released);
     next.offer.publication = Publication::Released;
+    // Released as a whole: completeness violations concern the whole document.
+    next.offer.release_at = Some(Ptr::default());
     let violations = check_offer_alone(&next.offer, &Env { today: now.date_naive(), context });
     if !violations.is_empty() {
         return Err(violations);
@@ -113,6 +116,7 @@ pub fn edit(record: &OfferRecord, offer: Offer, now: DateTime<Utc>) -> Outcome<O
     next.offer = offer;
     next.offer.id = Some(record.id.clone());
     next.offer.publication = Publication::Draft;
+    next.offer.release_at = None;
     let event = next.event(EventType::OfferUpdated, now, json!({"version": next.version}));
     Ok((next, vec![event]))
 }
