@@ -14,27 +14,35 @@ fn unavailable(e: impl std::error::Error) -> StoreError {
     StoreError::Unavailable(DisplayErrorContext(e).to_string())
 }
 
+/// What the stored offer must be for a write to go through.
+enum Expect {
+    /// No offer with this id yet.
+    Absent,
+    /// The offer at this version (the one the change was computed from).
+    Version(u64),
+}
+
 impl DynamoStore {
-    /// Writes the offer (under `condition`) and its events in one transaction.
+    /// Writes the offer, if it is as expected, and its events, in one transaction.
     async fn write(
         &self,
         tenant: &str,
         offer: &OfferRecord,
-        condition: &str,
-        values: Vec<(&str, AttributeValue)>,
+        expect: Expect,
         events: &[Event],
-        conflict: String,
     ) -> Result<(), StoreError> {
-        let mut put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(offer_item(tenant, offer)))
-            .condition_expression(condition);
-        for (name, value) in values {
-            put = put.expression_attribute_values(name, value);
-        }
-        if condition.contains("#version") {
-            put = put.expression_attribute_names("#version", "version");
-        }
+        let put = Put::builder().table_name(&self.table).set_item(Some(offer_item(tenant, offer)));
+        let (put, conflict) = match expect {
+            Expect::Absent => {
+                (put.condition_expression("attribute_not_exists(pk)"), format!("offer {} already exists", offer.id))
+            }
+            Expect::Version(version) => (
+                put.condition_expression("#version = :expected")
+                    .expression_attribute_names("#version", "version")
+                    .expression_attribute_values(":expected", AttributeValue::N(version.to_string())),
+                format!("offer {} changed since version {version}", offer.id),
+            ),
+        };
         let mut writes = vec![TransactWriteItem::builder().put(put.build().map_err(unavailable)?).build()];
         for event in events {
             let put = Put::builder()
@@ -59,8 +67,7 @@ impl DynamoStore {
 
 impl OfferStore for DynamoStore {
     async fn create_offer(&self, tenant: &str, offer: &OfferRecord, events: &[Event]) -> Result<(), StoreError> {
-        let conflict = format!("offer {} already exists", offer.id);
-        self.write(tenant, offer, "attribute_not_exists(pk)", Vec::new(), events, conflict).await
+        self.write(tenant, offer, Expect::Absent, events).await
     }
 
     async fn get_offer(&self, tenant: &str, id: &str) -> Result<Option<OfferRecord>, StoreError> {
@@ -84,9 +91,7 @@ impl OfferStore for DynamoStore {
         expected_version: u64,
         events: &[Event],
     ) -> Result<(), StoreError> {
-        let conflict = format!("offer {} changed since version {expected_version}", offer.id);
-        let values = vec![(":expected", AttributeValue::N(expected_version.to_string()))];
-        self.write(tenant, offer, "#version = :expected", values, events, conflict).await
+        self.write(tenant, offer, Expect::Version(expected_version), events).await
     }
 
     async fn due_offers(&self, until: NaiveDate, limit: i32) -> Result<Vec<DueOffer>, StoreError> {
