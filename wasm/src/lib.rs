@@ -261,12 +261,11 @@ pub fn timeline(
     let value = document(&offer).map_err(|v| JsError::new(&v.message))?;
     let mut reader = Reader::default();
     let offer = read_offer(&mut reader, &value, Ptr::root(KeyStyle::Camel)).unwrap_or_default();
+    // The timeline depends on the day of acceptance only (its UTC date, for an instant).
     let accepted_at = match accepted_at.as_deref() {
         None => current_time(),
-        Some(text) => DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).or_else(|_| {
-            parse_now(text).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()).ok_or_else(|| {
-                JsError::new(&format!("acceptedAt: \"{text}\" is neither an ISO-8601 instant nor a date"))
-            })
+        Some(text) => parse_now(text).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()).ok_or_else(|| {
+            JsError::new(&format!("acceptedAt: \"{text}\" is neither an ISO-8601 instant nor a date"))
         })?,
     };
     to_js(&offerdesk_core::lifecycle::timeline(&offer, accepted_at))

@@ -262,10 +262,6 @@ pub struct Term {
 }
 
 impl Term {
-    pub fn kind(&self) -> Option<TermType> {
-        self.kind
-    }
-
     pub fn is(&self, kind: TermType) -> bool {
         self.kind == Some(kind)
     }
