@@ -84,6 +84,13 @@ impl serde::Serialize for AgreementStatus {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AgreementStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("unknown agreement status {text:?}")))
+    }
+}
+
 impl AgreementStatus {
     pub fn as_str(self) -> &'static str {
         match self {

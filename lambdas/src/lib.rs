@@ -1,5 +1,8 @@
-//! Offerdesk's adapters around the pure core: the store (DynamoDB) today; the API,
-//! scheduler and notifier Lambdas build on it.
+//! Offerdesk's adapters around the pure core: the store port and its DynamoDB adapter,
+//! and the HTTP API; the scheduler and notifier Lambdas build on them.
 
+pub mod api;
 pub mod dynamodb;
+pub mod ids;
+pub mod records;
 pub mod store;

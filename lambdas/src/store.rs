@@ -1,14 +1,16 @@
 //! The store port: what the API and the scheduler need from persistence, whatever holds it.
 
-use chrono::NaiveDate;
-use offerdesk_core::lifecycle::{Event, OfferRecord};
+use crate::records::{Kind, Record};
+use chrono::{DateTime, NaiveDate, Utc};
+use offerdesk_core::lifecycle::Event;
+use serde_json::Value;
 use std::future::Future;
 
 /// What can go wrong storing or loading. Rule violations are not errors: they never reach
 /// the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// Someone changed the item first (or it already exists): reload and try again, or
+    /// Someone changed an item first (or it already exists): reload and try again, or
     /// answer 409.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -20,55 +22,144 @@ pub enum StoreError {
     Unavailable(String),
 }
 
-/// An offer due for the scheduler: its tenant, id, and the day it is due.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DueOffer {
+/// What a stored record must be for a write to go through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// No record with this id yet.
+    Absent,
+    /// The record at this version (the one the change was computed from).
+    Version(u64),
+}
+
+/// One record written by a change, in its owner's partition.
+#[derive(Debug, Clone)]
+pub struct Write {
     pub tenant: String,
-    pub offer_id: String,
+    pub record: Record,
+    pub expect: Expect,
+}
+
+/// A response kept under an `Idempotency-Key`, returned again for a retry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedResponse {
+    /// Who sent the request (the key is theirs alone).
+    pub caller: String,
+    pub key: String,
+    /// What the request was (method, path and a digest of its body): the same key for a
+    /// different request is refused rather than answered with another request's response.
+    pub request: String,
+    pub status: u16,
+    pub body: Value,
+}
+
+/// A state change: every record it writes, the events it emits, and the response to keep
+/// for a retry. It is stored whole or not at all.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub now: DateTime<Utc>,
+    pub writes: Vec<Write>,
+    /// Each event with the tenant whose outbox it goes to.
+    pub events: Vec<(String, Event)>,
+    pub response: Option<SavedResponse>,
+}
+
+impl Change {
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Self { now, writes: Vec::new(), events: Vec::new(), response: None }
+    }
+
+    pub fn create(&mut self, tenant: &str, record: Record) -> &mut Self {
+        self.writes.push(Write { tenant: tenant.to_owned(), record, expect: Expect::Absent });
+        self
+    }
+
+    /// Writes `record` if the stored one is still at `version`.
+    pub fn update(&mut self, tenant: &str, record: Record, version: u64) -> &mut Self {
+        self.writes.push(Write { tenant: tenant.to_owned(), record, expect: Expect::Version(version) });
+        self
+    }
+
+    pub fn emit(
+        &mut self,
+        tenant: &str,
+        events: impl IntoIterator<Item = offerdesk_core::lifecycle::Event>,
+    ) -> &mut Self {
+        self.events.extend(events.into_iter().map(|e| (tenant.to_owned(), e)));
+        self
+    }
+}
+
+/// A record with work due: its owner, kind, id and the day it is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueItem {
+    pub tenant: String,
+    pub kind: Kind,
+    pub id: String,
     pub due: NaiveDate,
 }
 
-/// Offers, each change stored with the events it emits, atomically.
-pub trait OfferStore {
-    /// Stores a new offer with its events.
-    ///
-    /// # Errors
-    /// `Conflict` when an offer with this id exists for the tenant.
-    fn create_offer(
-        &self,
-        tenant: &str,
-        offer: &OfferRecord,
-        events: &[Event],
-    ) -> impl Future<Output = Result<(), StoreError>>;
-
-    /// The tenant's offer, or `None` (also for another tenant's offer).
+/// Records, each change stored with the events it emits, atomically, and keyed by tenant:
+/// one tenant's reads never return another's records.
+pub trait Store: Clone + Send + Sync + 'static {
+    /// The tenant's record, or `None` (also for another tenant's record).
     ///
     /// # Errors
     /// `Corrupt` when the stored item cannot be read; `Unavailable`.
-    fn get_offer(&self, tenant: &str, id: &str) -> impl Future<Output = Result<Option<OfferRecord>, StoreError>>;
-
-    /// Stores a changed offer if it is still at `expected_version`, with its events.
-    ///
-    /// # Errors
-    /// `Conflict` when the stored version is not `expected_version` (a lost race).
-    fn save_offer(
+    fn get(
         &self,
         tenant: &str,
-        offer: &OfferRecord,
-        expected_version: u64,
-        events: &[Event],
-    ) -> impl Future<Output = Result<(), StoreError>>;
+        kind: Kind,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<Record>, StoreError>> + Send;
 
-    /// Offers with work due on or before `until`, at most `limit`, from the sparse due
-    /// index: the cost follows the work due, not the size of the table.
+    /// All the tenant's records of a kind.
+    ///
+    /// # Errors
+    /// `Corrupt`, `Unavailable`.
+    fn list(&self, tenant: &str, kind: Kind) -> impl Future<Output = Result<Vec<Record>, StoreError>> + Send;
+
+    /// The tenant that owns the record with this id (ids are unique across tenants): how a
+    /// buyer or a reseller reaches a seller's offer or authorization.
     ///
     /// # Errors
     /// `Unavailable`.
-    fn due_offers(&self, until: NaiveDate, limit: i32) -> impl Future<Output = Result<Vec<DueOffer>, StoreError>>;
+    fn owner(&self, id: &str) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    /// The buyer's agreements, with the tenant each belongs to.
+    ///
+    /// # Errors
+    /// `Corrupt`, `Unavailable`.
+    fn buyer_agreements(&self, buyer: &str) -> impl Future<Output = Result<Vec<(String, Record)>, StoreError>> + Send;
+
+    /// Stores the whole change or nothing.
+    ///
+    /// # Errors
+    /// `Conflict` when a record is not as expected (a lost race), an event is already in the
+    /// outbox, or a response is already kept under the same idempotency key.
+    fn commit(&self, change: &Change) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The response kept for a caller's idempotency key, while it lasts (a day after `now`
+    /// of the change that kept it).
+    ///
+    /// # Errors
+    /// `Corrupt`, `Unavailable`.
+    fn saved_response(
+        &self,
+        caller: &str,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<SavedResponse>, StoreError>> + Send;
+
+    /// Records with work due on or before `until`, at most `limit`, from the sparse due
+    /// index: the cost follows the work due, not the size of the table.
+    ///
+    /// # Errors
+    /// `Corrupt`, `Unavailable`.
+    fn due(&self, until: NaiveDate, limit: i32) -> impl Future<Output = Result<Vec<DueItem>, StoreError>> + Send;
 
     /// The tenant's events, oldest first (the audit trail and the outbox).
     ///
     /// # Errors
     /// `Corrupt`, `Unavailable`.
-    fn events(&self, tenant: &str) -> impl Future<Output = Result<Vec<serde_json::Value>, StoreError>>;
+    fn events(&self, tenant: &str) -> impl Future<Output = Result<Vec<Value>, StoreError>> + Send;
 }

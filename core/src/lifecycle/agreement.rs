@@ -5,12 +5,14 @@ use crate::context::AgreementStatus;
 use crate::values::format_date;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 /// An agreement is "expiring" when its end is less than this many days away.
 pub const EXPIRING_DAYS: u64 = 90;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum InstallmentState {
     Pending,
     Invoiced,
@@ -19,7 +21,7 @@ pub enum InstallmentState {
 }
 
 /// One invoice an agreement will issue, with an id that never changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Installment {
     pub id: String,
     pub date: NaiveDate,
@@ -28,7 +30,8 @@ pub struct Installment {
 }
 
 /// How an agreement ended early (expiry is not an ending: it follows from the dates).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Ending {
     Replaced { by: String, on: NaiveDate },
     Renewed { by: String, on: NaiveDate },
@@ -37,7 +40,9 @@ pub enum Ending {
     Archived { on: NaiveDate },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialized in `camelCase`, as the API shows it and the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AgreementRecord {
     pub id: String,
     pub offer_id: String,

@@ -16,7 +16,9 @@ pub use agreement::{
     Ending, Installment, InstallmentState,
 };
 pub use events::{Event, EventType, Subject};
-pub use offer::{cancel, clone_offer, edit, expire_if_due, extend_expiry, release, OfferRecord, OfferState};
+pub use offer::{
+    cancel, clone_offer, create_offer, edit, expire_if_due, extend_expiry, release, OfferRecord, OfferState,
+};
 pub use resale::{
     buyer_terms, offer_from_authorization, release_authorization, restrict_authorization, unusable_because,
     AuthorizationRecord, CppoRequest,

@@ -121,10 +121,17 @@ pub fn edit(record: &OfferRecord, offer: Offer, now: DateTime<Utc>) -> Outcome<O
     Ok((next, vec![event]))
 }
 
+/// A new draft (drafts may be incomplete; they are checked at release).
+pub fn create_offer(id: &str, offer: Offer, now: DateTime<Utc>) -> (OfferRecord, Vec<Event>) {
+    let draft = OfferRecord::new_draft(id, offer);
+    let event = draft.event(EventType::OfferCreated, now, json!({"offerId": id}));
+    (draft, vec![event])
+}
+
 /// A new draft with the same terms, whatever state the original is in.
 pub fn clone_offer(record: &OfferRecord, new_id: &str, now: DateTime<Utc>) -> (OfferRecord, Vec<Event>) {
     let copy = OfferRecord::new_draft(new_id, record.offer.clone());
-    let event = copy.event(EventType::OfferCreated, now, json!({"clonedFrom": record.id}));
+    let event = copy.event(EventType::OfferCreated, now, json!({"offerId": new_id, "clonedFrom": record.id}));
     (copy, vec![event])
 }
 

@@ -1,46 +1,96 @@
-//! Items <-> records: how an offer and an event are written in the table, and read back.
+//! Items <-> records: how each record, event, lookup and kept response is written in the
+//! table, and read back.
 
 use super::DUE_PARTITION;
-use crate::store::StoreError;
+use crate::records::{Kind, Record};
+use crate::store::{SavedResponse, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
-use offerdesk_core::document::{read_offer, write_offer};
-use offerdesk_core::lifecycle::{Event, OfferRecord, OfferState};
-use offerdesk_core::pointer::{KeyStyle, Ptr};
-use offerdesk_core::read::Reader;
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use offerdesk_core::lifecycle::Event;
 use offerdesk_core::values::format_date;
 use std::collections::HashMap;
 
 pub(super) type Item = HashMap<String, AttributeValue>;
 
+/// How long a response is kept for retries under its idempotency key.
+const IDEMPOTENCY_DAYS: u64 = 1;
+
 pub(super) fn tenant_pk(tenant: &str) -> String {
     format!("TENANT#{tenant}")
 }
 
-pub(super) fn offer_sk(id: &str) -> String {
-    format!("OFFER#{id}")
+pub(super) fn record_sk(kind: Kind, id: &str) -> String {
+    format!("{}{id}", kind.key_prefix())
 }
 
-fn s(text: impl Into<String>) -> AttributeValue {
+/// Where the owner of an id is looked up: ids are unique across tenants.
+pub(super) fn lookup_pk(id: &str) -> String {
+    format!("ID#{id}")
+}
+
+pub(super) const LOOKUP_SK: &str = "ID";
+
+pub(super) fn buyer_pk(buyer: &str) -> String {
+    format!("BUYER#{buyer}")
+}
+
+pub(super) fn response_key(caller: &str, key: &str) -> (String, String) {
+    (format!("CALLER#{caller}"), format!("IDEMPOTENCY#{key}"))
+}
+
+pub(super) fn s(text: impl Into<String>) -> AttributeValue {
     AttributeValue::S(text.into())
 }
 
-/// An offer as an item: its document (as JSON), its state and version, and, while it has
-/// work due (a released offer's expiry), its place in the due index.
-pub(super) fn offer_item(tenant: &str, offer: &OfferRecord) -> Item {
+fn n(number: impl ToString) -> AttributeValue {
+    AttributeValue::N(number.to_string())
+}
+
+/// The day the scheduler must look at a record next, if ever.
+fn next_due(record: &Record, today: NaiveDate) -> Option<NaiveDate> {
+    match record {
+        Record::Offer(offer) => offer.next_due(),
+        Record::Agreement(agreement) => agreement.next_due(today),
+        Record::ResaleAuthorization(_) | Record::OfferSet(_) | Record::Webhook(_) => None,
+    }
+}
+
+/// A record as an item: its JSON body, its version and, while it has work due, its place
+/// in the sparse due index.
+pub(super) fn record_item(tenant: &str, record: &Record, now: DateTime<Utc>) -> Item {
     let mut item = Item::from([
         ("pk".to_owned(), s(tenant_pk(tenant))),
-        ("sk".to_owned(), s(offer_sk(&offer.id))),
-        ("kind".to_owned(), s("offer")),
-        ("id".to_owned(), s(&offer.id)),
-        ("state".to_owned(), s(offer.state.as_str())),
-        ("version".to_owned(), AttributeValue::N(offer.version.to_string())),
-        ("document".to_owned(), s(write_offer(&offer.offer).to_string())),
+        ("sk".to_owned(), s(record_sk(record.kind(), record.id()))),
+        ("kind".to_owned(), s(record.kind().as_str())),
+        ("id".to_owned(), s(record.id())),
+        ("tenant".to_owned(), s(tenant)),
+        ("version".to_owned(), n(record.version())),
+        ("body".to_owned(), s(record.to_json().to_string())),
     ]);
-    if let Some(due) = offer.next_due() {
+    if let Some(due) = next_due(record, now.date_naive()) {
         item.insert("due_pk".to_owned(), s(DUE_PARTITION));
         item.insert("due_at".to_owned(), s(format_date(due)));
     }
     item
+}
+
+/// The items a new record adds besides itself: the lookup of its owner by id and, for an
+/// agreement, its place in the buyer's list.
+pub(super) fn index_items(tenant: &str, record: &Record) -> Vec<Item> {
+    let mut items = vec![Item::from([
+        ("pk".to_owned(), s(lookup_pk(record.id()))),
+        ("sk".to_owned(), s(LOOKUP_SK)),
+        ("kind".to_owned(), s(record.kind().as_str())),
+        ("tenant".to_owned(), s(tenant)),
+    ])];
+    if let Record::Agreement(agreement) = record {
+        items.push(Item::from([
+            ("pk".to_owned(), s(buyer_pk(&agreement.buyer_account_id))),
+            ("sk".to_owned(), s(record_sk(Kind::Agreement, &agreement.id))),
+            ("tenant".to_owned(), s(tenant)),
+        ]));
+    }
+    items
 }
 
 /// Extension: typed reads of an item's attributes, naming what is wrong.
@@ -67,7 +117,7 @@ impl ItemExt for Item {
     }
 }
 
-fn corrupt(item: &Item, reason: &str) -> StoreError {
+pub(super) fn corrupt(item: &Item, reason: &str) -> StoreError {
     let key = |k: &str| match item.get(k) {
         Some(AttributeValue::S(s)) => s.clone(),
         _ => "?".to_owned(),
@@ -75,33 +125,25 @@ fn corrupt(item: &Item, reason: &str) -> StoreError {
     StoreError::Corrupt { key: format!("{}/{}", key("pk"), key("sk")), reason: reason.to_owned() }
 }
 
-pub(super) fn offer_from_item(item: &Item) -> Result<OfferRecord, StoreError> {
-    let state = match item.text("state")? {
-        "draft" => OfferState::Draft,
-        "released" => OfferState::Released,
-        "accepted" => OfferState::Accepted,
-        "expired" => OfferState::Expired,
-        "cancelled" => OfferState::Cancelled,
-        other => return Err(corrupt(item, &format!("unknown state {other:?}"))),
-    };
-    let document: serde_json::Value = serde_json::from_str(item.text("document")?)
-        .map_err(|e| corrupt(item, &format!("document is not JSON: {e}")))?;
-    let mut reader = Reader::default();
-    let offer = read_offer(&mut reader, &document, Ptr::root(KeyStyle::Camel));
-    match (offer, reader.violations.first()) {
-        (Some(offer), None) => {
-            Ok(OfferRecord { id: item.text("id")?.to_owned(), state, offer, version: item.number("version")? })
-        }
-        (_, Some(v)) => Err(corrupt(item, &format!("document {}: {}", v.path, v.message))),
-        (None, None) => Err(corrupt(item, "document is not an offer")),
+fn json_attribute(item: &Item, name: &str) -> Result<serde_json::Value, StoreError> {
+    serde_json::from_str(item.text(name)?).map_err(|e| corrupt(item, &format!("{name} is not JSON: {e}")))
+}
+
+pub(super) fn record_from_item(item: &Item) -> Result<Record, StoreError> {
+    let kind = item.text("kind")?;
+    let kind = Kind::parse(kind).ok_or_else(|| corrupt(item, &format!("unknown kind {kind:?}")))?;
+    let record = Record::from_json(kind, &json_attribute(item, "body")?).map_err(|reason| corrupt(item, &reason))?;
+    if record.version() != item.number("version")? {
+        return Err(corrupt(item, "the body's version is not the item's"));
     }
+    Ok(record)
 }
 
 /// An event as an item: sorted by when it happened; its id makes a second write of the
 /// same event fail (the outbox never holds one event twice).
 pub(super) fn event_item(tenant: &str, event: &Event) -> Result<Item, StoreError> {
-    let body = serde_json::to_value(event).map_err(|e| StoreError::Unavailable(format!("event {}: {e}", event.id)))?;
-    let mut body = body;
+    let mut body =
+        serde_json::to_value(event).map_err(|e| StoreError::Unavailable(format!("event {}: {e}", event.id)))?;
     if let Some(map) = body.as_object_mut() {
         map.insert("tenant".to_owned(), serde_json::Value::String(tenant.to_owned()));
     }
@@ -112,4 +154,42 @@ pub(super) fn event_item(tenant: &str, event: &Event) -> Result<Item, StoreError
         ("event_id".to_owned(), s(&event.id)),
         ("body".to_owned(), s(body.to_string())),
     ]))
+}
+
+pub(super) fn event_from_item(item: &Item) -> Result<serde_json::Value, StoreError> {
+    json_attribute(item, "body")
+}
+
+/// A kept response, removed by DynamoDB's TTL a day after it was written.
+pub(super) fn response_item(response: &SavedResponse, now: DateTime<Utc>) -> Item {
+    let (pk, sk) = response_key(&response.caller, &response.key);
+    let expires = now.checked_add_days(Days::new(IDEMPOTENCY_DAYS)).unwrap_or(now).timestamp();
+    Item::from([
+        ("pk".to_owned(), s(pk)),
+        ("sk".to_owned(), s(sk)),
+        ("kind".to_owned(), s("response")),
+        ("request".to_owned(), s(&response.request)),
+        ("status".to_owned(), n(response.status)),
+        ("body".to_owned(), s(response.body.to_string())),
+        ("expires_at".to_owned(), n(expires)),
+    ])
+}
+
+pub(super) fn response_from_item(
+    item: &Item,
+    caller: &str,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<SavedResponse>, StoreError> {
+    // TTL deletes lazily (up to days later): an expired response is no longer kept.
+    if i64::try_from(item.number("expires_at")?).is_ok_and(|at| at < now.timestamp()) {
+        return Ok(None);
+    }
+    Ok(Some(SavedResponse {
+        caller: caller.to_owned(),
+        key: key.to_owned(),
+        request: item.text("request")?.to_owned(),
+        status: u16::try_from(item.number("status")?).map_err(|_| corrupt(item, "status is not an HTTP status"))?,
+        body: json_attribute(item, "body")?,
+    }))
 }

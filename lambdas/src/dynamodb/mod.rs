@@ -2,15 +2,18 @@
 //!
 //! | item | pk | sk |
 //! |---|---|---|
-//! | offer | `TENANT#<seller>` | `OFFER#<id>` |
-//! | event (audit trail and outbox) | `TENANT#<seller>` | `EVENT#<occurredAt>#<event id>` |
+//! | offer, agreement, resale authorization, offer set, webhook | `TENANT#<owner>` | `OFFER#<id>`, `AGREEMENT#<id>`, `RA#<id>`, `OFFERSET#<id>`, `WEBHOOK#<id>` |
+//! | event (audit trail and outbox) | `TENANT#<owner>` | `EVENT#<occurredAt>#<event id>` |
+//! | owner of an id (how buyers and resellers reach a seller's records) | `ID#<id>` | `ID` |
+//! | a buyer's agreement | `BUYER#<account>` | `AGREEMENT#<id>` |
+//! | response kept for an `Idempotency-Key` (TTL `expires_at`) | `CALLER#<account>` | `IDEMPOTENCY#<key>` |
 //!
 //! Items with work due carry `due_pk` and `due_at`; the `due` index holds only them (a
 //! sparse index), so the scheduler reads what is due and nothing else. Every state change
 //! and its events are one `TransactWriteItems`, conditional on the version read.
 
 mod items;
-mod offers;
+mod store;
 mod table;
 
 pub use table::create_table;

@@ -1,0 +1,241 @@
+//! `/v1/agreements`, and acceptance (`POST /v1/offers/{id}/accept`), which makes them.
+
+use super::auth::Role;
+use super::offers::{buyer_offer, offer_done, read_offer_body};
+use super::{fetch, json_response, mutate, new_id, Api, ApiError, Call, Done};
+use crate::records::{Kind, Record};
+use crate::store::{Change, Store};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use offerdesk_core::lifecycle::{self, status_at, AcceptRequest, Acceptance, AgreementRecord, Configuration};
+use offerdesk_core::model::offer::OfferOrigin;
+use offerdesk_core::model::Located;
+use offerdesk_core::pointer::Ptr;
+use offerdesk_core::violation::{Code, Violation};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+fn pick_agreement(record: Record) -> Option<AgreementRecord> {
+    match record {
+        Record::Agreement(a) => Some(a),
+        _ => None,
+    }
+}
+
+/// The agreement as the API shows it: the record, with its status on `today`.
+pub(super) fn agreement_json(agreement: &AgreementRecord, today: NaiveDate) -> Value {
+    let mut body = serde_json::to_value(agreement).unwrap_or(Value::Null);
+    if let Some(map) = body.as_object_mut() {
+        map.insert("status".to_owned(), json!(status_at(agreement, today)));
+    }
+    body
+}
+
+/// The buyer's agreements with one seller (what acceptance checks against).
+pub(super) async fn buyer_agreements_with<S: Store>(
+    api: &Api<S>,
+    buyer: &str,
+    seller: &str,
+) -> Result<Vec<AgreementRecord>, ApiError> {
+    Ok(api
+        .store
+        .buyer_agreements(buyer)
+        .await?
+        .into_iter()
+        .filter(|(tenant, _)| tenant == seller)
+        .filter_map(|(_, record)| pick_agreement(record))
+        .collect())
+}
+
+/// The optional accept body: `{"configuration": {"selectorValue": "P12M", "dimensions":
+/// {"users": 10}}, "netPaymentTerms": true}`.
+pub(super) fn read_accept_body(body: &Value) -> Result<(Option<Configuration>, bool), ApiError> {
+    let net_terms = match body.get("netPaymentTerms") {
+        None => true,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(ApiError::invalid("/netPaymentTerms", format!("must be true or false, not {other}")))
+        }
+    };
+    let Some(configuration) = body.get("configuration") else { return Ok((None, net_terms)) };
+    let selector_value = match configuration.get("selectorValue") {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "/configuration/selectorValue",
+                format!("must be a duration such as \"P12M\", not {other}"),
+            ))
+        }
+    };
+    let mut dimensions = Vec::new();
+    if let Some(given) = configuration.get("dimensions") {
+        let map = given.as_object().ok_or_else(|| {
+            ApiError::invalid("/configuration/dimensions", "must be an object of dimension key: quantity")
+        })?;
+        for (key, quantity) in map {
+            let quantity = quantity.as_i64().filter(|q| *q >= 0).ok_or_else(|| {
+                ApiError::invalid(
+                    &format!("/configuration/dimensions/{key}"),
+                    "must be a whole number of units, 0 or more",
+                )
+            })?;
+            dimensions.push((key.clone(), quantity));
+        }
+    }
+    Ok((Some(Configuration { selector_value, dimensions }), net_terms))
+}
+
+/// A refused acceptance: "not found" is 404 (the buyer learns nothing), the rest 422.
+pub(super) fn refused(violations: &[Violation], offer_id: &str) -> ApiError {
+    if violations.iter().any(|v| v.code == Code::AcceptOfferNotFound) {
+        ApiError::offer_not_found(offer_id)
+    } else {
+        ApiError::rules(violations)
+    }
+}
+
+/// Adds an acceptance to a change: the offer, the new agreement, and the agreements it
+/// replaced or renews, each conditional on the version it was computed from.
+pub(super) fn record_acceptance(change: &mut Change, seller: &str, acceptance: Acceptance, before: &[AgreementRecord]) {
+    let offer_version = acceptance.offer.version - 1;
+    let version_of = |id: &str| before.iter().find(|a| a.id == id).map_or(0, |a| a.version);
+    change.update(seller, Record::Offer(acceptance.offer), offer_version);
+    change.create(seller, Record::Agreement(acceptance.agreement));
+    for ended in acceptance.replaced.into_iter().chain(acceptance.renewed) {
+        let version = version_of(&ended.id);
+        change.update(seller, Record::Agreement(ended), version);
+    }
+    change.emit(seller, acceptance.events);
+}
+
+/// `POST /v1/offers/{id}/accept` (buyer): the agreement, or why not.
+pub async fn accept<S: Store>(
+    State(api): State<Arc<Api<S>>>,
+    Path(id): Path<String>,
+    call: Call,
+) -> Result<Response, ApiError> {
+    let me = call.require(&[Role::Buyer])?.clone();
+    mutate(&api, &call, || async {
+        let (configuration, net_terms) = read_accept_body(&call.json()?)?;
+        let (seller, offer) = buyer_offer(&api, &me.account, &id).await?;
+        let agreements = buyer_agreements_with(&api, &me.account, &seller).await?;
+        let agreement_id = new_id("agmt")?;
+        let now = api.now();
+        let request = AcceptRequest {
+            offer: &offer,
+            buyer_account_id: &me.account,
+            agreement_id: &agreement_id,
+            now,
+            buyer_has_net_terms: net_terms,
+            buyer_agreements: &agreements,
+            product: None,
+            configuration: configuration.as_ref(),
+        };
+        let acceptance = lifecycle::accept(&request).map_err(|v| refused(&[v], &id))?;
+        let body = agreement_json(&acceptance.agreement, now.date_naive());
+        let mut change = Change::new(now);
+        record_acceptance(&mut change, &seller, acceptance, &agreements);
+        Ok(Done::new(StatusCode::CREATED, body, change))
+    })
+    .await
+}
+
+/// The agreement the caller may see: the seller's own, or the buyer's.
+async fn visible_agreement<S: Store>(
+    api: &Api<S>,
+    call: &Call,
+    id: &str,
+) -> Result<(String, AgreementRecord), ApiError> {
+    let me = &call.identity;
+    match me.role {
+        Role::Seller | Role::Reseller => {
+            Ok((me.account.clone(), fetch(api, &me.account, Kind::Agreement, id, pick_agreement).await?))
+        }
+        Role::Buyer => {
+            let owner = api.store.owner(id).await?.ok_or_else(|| ApiError::not_found("agreement", id))?;
+            let agreement = fetch(api, &owner, Kind::Agreement, id, pick_agreement).await?;
+            if agreement.buyer_account_id != me.account {
+                return Err(ApiError::not_found("agreement", id));
+            }
+            Ok((owner, agreement))
+        }
+    }
+}
+
+/// `GET /v1/agreements`: a seller's agreements, or a buyer's (with every seller).
+pub async fn list<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Result<Response, ApiError> {
+    let me = &call.identity;
+    let records = match me.role {
+        Role::Buyer => api.store.buyer_agreements(&me.account).await?.into_iter().map(|(_, r)| r).collect(),
+        Role::Seller | Role::Reseller => api.store.list(&me.account, Kind::Agreement).await?,
+    };
+    let today = api.now().date_naive();
+    let agreements: Vec<Value> =
+        records.into_iter().filter_map(pick_agreement).map(|a| agreement_json(&a, today)).collect();
+    Ok(json_response(StatusCode::OK, json!({"agreements": agreements})))
+}
+
+/// `GET /v1/agreements/{id}`: with its status computed for now.
+pub async fn show<S: Store>(
+    State(api): State<Arc<Api<S>>>,
+    Path(id): Path<String>,
+    call: Call,
+) -> Result<Response, ApiError> {
+    let (_, agreement) = visible_agreement(&api, &call, &id).await?;
+    Ok(json_response(StatusCode::OK, agreement_json(&agreement, api.now().date_naive())))
+}
+
+/// `POST /v1/agreements/{id}/cancel` (buyer): pending cancellation until the scheduler's
+/// next run cancels it and its pending installments.
+pub async fn cancel<S: Store>(
+    State(api): State<Arc<Api<S>>>,
+    Path(id): Path<String>,
+    call: Call,
+) -> Result<Response, ApiError> {
+    call.require(&[Role::Buyer])?;
+    mutate(&api, &call, || async {
+        let (owner, agreement) = visible_agreement(&api, &call, &id).await?;
+        call.check_version(&format!("agreement {id}"), agreement.version)?;
+        let now = api.now();
+        let (next, events) = lifecycle::cancel_agreement(&agreement, now);
+        if events.is_empty() {
+            let status = status_at(&agreement, now.date_naive());
+            return Err(ApiError::conflict(format!(
+                "agreement {id} is {}: only an active, expiring or future-dated agreement can be cancelled",
+                status.as_str()
+            )));
+        }
+        let body = agreement_json(&next, now.date_naive());
+        let mut change = Change::new(now);
+        change.update(&owner, Record::Agreement(next), agreement.version).emit(&owner, events);
+        Ok(Done::new(StatusCode::OK, body, change))
+    })
+    .await
+}
+
+/// `POST /v1/agreements/{id}/replacement-offers` (seller): a draft agreement-based offer
+/// with the given terms, for the agreement's buyer; accepting it replaces the agreement.
+pub async fn replacement_offer<S: Store>(
+    State(api): State<Arc<Api<S>>>,
+    Path(id): Path<String>,
+    call: Call,
+) -> Result<Response, ApiError> {
+    let me = call.require(&[Role::Seller, Role::Reseller])?.clone();
+    mutate(&api, &call, || async {
+        let agreement = fetch(&api, &me.account, Kind::Agreement, &id, pick_agreement).await?;
+        let mut offer = read_offer_body(&call.json()?)?;
+        offer.origin = if offer.origin.is_resale() { OfferOrigin::ResaleReplacement } else { OfferOrigin::Replacement };
+        offer.agreement_id = Some(Located::new(agreement.id.clone(), Ptr::default()));
+        if offer.product_id.is_none() {
+            offer.product_id = agreement.product_id.clone().map(|p| Located::new(p, Ptr::default()));
+        }
+        let (draft, events) = lifecycle::create_offer(&new_id("offer")?, offer, api.now());
+        let mut change = Change::new(api.now());
+        change.create(&me.account, Record::Offer(draft.clone())).emit(&me.account, events);
+        Ok(offer_done(StatusCode::CREATED, &draft, change))
+    })
+    .await
+}
