@@ -1,5 +1,8 @@
 //! `offerdesk`: validate AWS Marketplace change sets and offers offline, before AWS sees them.
 
+mod local;
+mod serve;
+mod token;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -20,10 +23,20 @@ enum Command {
     /// with violations in document order. Exit status: 0 valid, 1 violations found,
     /// 2 the file could not be read or is not JSON.
     Validate(validate::Args),
+    /// Run the HTTP API (the same router as the API Lambda) and the seller portal locally.
+    ///
+    /// DynamoDB is the one named by the standard AWS environment: AWS_ENDPOINT_URL_DYNAMODB
+    /// (or AWS_ENDPOINT_URL) for a local endpoint such as moto, AWS_REGION, credentials.
+    /// Tokens from `offerdesk token` (signed with the same development key) are accepted.
+    Serve(serve::Args),
+    /// Print a bearer token that `offerdesk serve` accepts, for a role and an AWS account.
+    Token(token::Args),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Validate(args) => validate::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Token(args) => token::run(&args),
     }
 }

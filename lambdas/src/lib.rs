@@ -4,5 +4,6 @@
 pub mod api;
 pub mod dynamodb;
 pub mod ids;
+pub mod logging;
 pub mod records;
 pub mod store;

@@ -226,7 +226,22 @@ pub async fn replacement_offer<S: Store>(
     let me = call.require(&[Role::Seller, Role::Reseller])?.clone();
     mutate(&api, &call, || async {
         let agreement = fetch(&api, &me.account, Kind::Agreement, &id, pick_agreement).await?;
-        let mut offer = read_offer_body(&call.json()?)?;
+        let mut body = call.json()?;
+        match body.get("agreementId") {
+            None => {
+                if let Some(map) = body.as_object_mut() {
+                    map.insert("agreementId".to_owned(), Value::String(id.clone()));
+                }
+            }
+            Some(given) if *given == Value::String(id.clone()) => {}
+            Some(given) => {
+                return Err(ApiError::invalid(
+                    "/agreementId",
+                    format!("{given} is not the agreement in the path, {id}"),
+                ))
+            }
+        }
+        let mut offer = read_offer_body(&body)?;
         offer.origin = if offer.origin.is_resale() { OfferOrigin::ResaleReplacement } else { OfferOrigin::Replacement };
         offer.agreement_id = Some(Located::new(agreement.id.clone(), Ptr::default()));
         if offer.product_id.is_none() {

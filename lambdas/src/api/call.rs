@@ -106,6 +106,9 @@ impl<S: Store> FromRequest<Arc<Api<S>>> for Call {
 
     async fn from_request(request: Request, api: &Arc<Api<S>>) -> Result<Self, Self::Rejection> {
         let identity = identify(api, &request)?;
+        let span = tracing::Span::current();
+        span.record("tenant", identity.account.as_str());
+        span.record("role", identity.role.as_str());
         let idempotency_key = header_text(&request, "idempotency-key").map(str::to_owned);
         if idempotency_key.as_ref().is_some_and(|k| k.len() > 255) {
             return Err(ApiError::invalid("", "Idempotency-Key is longer than 255 characters"));

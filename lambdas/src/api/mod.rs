@@ -44,16 +44,38 @@ pub enum Authentication {
 pub struct Api<S> {
     pub store: S,
     pub authentication: Authentication,
-    /// A fixed "now" for demonstrations and tests of dated samples; the system clock if unset.
-    pub frozen_now: Option<DateTime<Utc>>,
+    pub clock: Clock,
+}
+
+/// The API's "now": the system clock, or a clock that started at a given instant and runs
+/// from there (for demonstrations and tests with dated samples).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clock {
+    offset: chrono::TimeDelta,
+}
+
+impl Clock {
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    /// A clock that reads `instant` now and runs on at the system clock's pace.
+    pub fn starting_at(instant: DateTime<Utc>) -> Self {
+        Self { offset: instant - Utc::now() }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
 }
 
 impl<S: Store> Api<S> {
     pub fn now(&self) -> DateTime<Utc> {
-        self.frozen_now.unwrap_or_else(Utc::now)
+        self.clock.now()
     }
 
-    /// The router with every `/v1` route; `offerdesk serve` nests the portal beside it.
+    /// The router with every `/v1` route. Callers add the fallback: `not_found` in the
+    /// Lambda, the portal's files in `offerdesk serve`.
     pub fn router(self) -> Router {
         let api = Arc::new(self);
         Router::new()
@@ -79,12 +101,13 @@ impl<S: Store> Api<S> {
             .route("/v1/offer-sets/{id}/accept", post(offer_sets::accept::<S>))
             .route("/v1/webhooks", post(webhooks::create::<S>).get(webhooks::list::<S>))
             .route("/v1/events", get(webhooks::events::<S>))
-            .fallback(not_found)
             .with_state(api)
+            .layer(axum::middleware::from_fn(crate::logging::log_requests))
     }
 }
 
-async fn not_found() -> ApiError {
+/// The answer for a path no route has.
+pub async fn not_found() -> ApiError {
     ApiError::not_found("resource", "at this path")
 }
 

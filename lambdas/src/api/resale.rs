@@ -13,7 +13,8 @@ use offerdesk_core::catalog;
 use offerdesk_core::context::Context;
 use offerdesk_core::lifecycle::pricing::Markup;
 use offerdesk_core::lifecycle::{self, AuthorizationRecord, CppoRequest};
-use offerdesk_core::model::Publication;
+use offerdesk_core::model::{Located, Publication};
+use offerdesk_core::pointer::Ptr;
 use offerdesk_core::read::Reader;
 use offerdesk_core::rules::Env;
 use rust_decimal::Decimal;
@@ -123,7 +124,7 @@ fn decimal(value: &Value, path: &str) -> Result<Decimal, ApiError> {
 }
 
 /// `{"buyerAccounts": [...], "expiry": "YYYY-MM-DD", "markupPercentage": "10"}`, or
-/// `"customPayments": ["1200.00", ...]` in place of the percentage.
+/// `"customPayments": ["1200.00", ...]` in place of the percentage; optionally `"name"`.
 fn read_cppo_body(body: &Value) -> Result<(Vec<String>, chrono::NaiveDate, Markup), ApiError> {
     let buyers: Vec<String> = match body.get("buyerAccounts") {
         Some(Value::Array(list)) => list
@@ -167,12 +168,22 @@ pub async fn create_offer<S: Store>(
 ) -> Result<Response, ApiError> {
     let me = call.require(&[Role::Reseller])?.clone();
     mutate(&api, &call, || async {
-        let (buyers, expiry, markup) = read_cppo_body(&call.json()?)?;
+        let body = call.json()?;
+        let (buyers, expiry, markup) = read_cppo_body(&body)?;
+        let name = match body.get("name") {
+            None => None,
+            Some(Value::String(name)) => Some(name.clone()),
+            Some(_) => return Err(ApiError::invalid("/name", "name must be a string")),
+        };
         let (owner, ra) = visible_authorization(&api, &call, &id).await?;
         let now = api.now();
         let request = CppoRequest { offer_id: &new_id("offer")?, buyers: &buyers, expiry, markup: &markup, now };
-        let ((draft, used), events) =
+        let ((mut draft, used), events) =
             lifecycle::offer_from_authorization(&ra, &request).map_err(|v| ApiError::rules(&v))?;
+        // Named as the caller says, or after the authorization.
+        draft.offer.name = name
+            .or_else(|| ra.authorization.name.as_ref().map(|n| n.value.clone()))
+            .map(|n| Located::new(n, Ptr::default()));
         let mut change = Change::new(now);
         change
             .create(&me.account, Record::Offer(draft.clone()))

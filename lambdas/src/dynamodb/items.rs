@@ -5,7 +5,7 @@ use super::DUE_PARTITION;
 use crate::records::{Kind, Record};
 use crate::store::{SavedResponse, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use offerdesk_core::lifecycle::Event;
 use offerdesk_core::values::format_date;
 use std::collections::HashMap;
@@ -139,9 +139,10 @@ pub(super) fn record_from_item(item: &Item) -> Result<Record, StoreError> {
     Ok(record)
 }
 
-/// An event as an item: sorted by when it happened; its id makes a second write of the
-/// same event fail (the outbox never holds one event twice).
-pub(super) fn event_item(tenant: &str, event: &Event) -> Result<Item, StoreError> {
+/// An event as an item: sorted by when it happened, then by its place among the events of
+/// its change (`index`); its id makes a second write of the same event fail (the outbox
+/// never holds one event twice).
+pub(super) fn event_item(tenant: &str, event: &Event, index: usize) -> Result<Item, StoreError> {
     let mut body =
         serde_json::to_value(event).map_err(|e| StoreError::Unavailable(format!("event {}: {e}", event.id)))?;
     if let Some(map) = body.as_object_mut() {
@@ -149,7 +150,14 @@ pub(super) fn event_item(tenant: &str, event: &Event) -> Result<Item, StoreError
     }
     Ok(Item::from([
         ("pk".to_owned(), s(tenant_pk(tenant))),
-        ("sk".to_owned(), s(format!("EVENT#{}#{}", event.occurred_at.to_rfc3339(), event.id))),
+        (
+            "sk".to_owned(),
+            s(format!(
+                "EVENT#{}#{index:03}#{}",
+                event.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+                event.id
+            )),
+        ),
         ("kind".to_owned(), s("event")),
         ("event_id".to_owned(), s(&event.id)),
         ("body".to_owned(), s(body.to_string())),

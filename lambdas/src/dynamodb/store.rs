@@ -123,10 +123,10 @@ impl Store for DynamoStore {
                 }
             }
         }
-        for (tenant, event) in &change.events {
+        for (index, (tenant, event)) in change.events.iter().enumerate() {
             let event_put = Put::builder()
                 .table_name(&self.table)
-                .set_item(Some(event_item(tenant, event)?))
+                .set_item(Some(event_item(tenant, event, index)?))
                 .condition_expression("attribute_not_exists(sk)");
             put(event_put.build().map_err(unavailable)?, format!("event {} is already in the outbox", event.id));
         }

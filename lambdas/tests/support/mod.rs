@@ -70,3 +70,98 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+pub mod http;
+
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use offerdesk_lambdas::api::auth::{DevKey, Identity, Role};
+use offerdesk_lambdas::api::{not_found, Api, Authentication, Clock};
+use std::sync::{Arc, Mutex};
+
+/// Counts the DynamoDB operations a client sends, by name (`GetItem`, `TransactWriteItems`).
+#[derive(Debug, Clone, Default)]
+pub struct CallCounter(Arc<Mutex<Vec<String>>>);
+
+impl CallCounter {
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "CallCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let target = context.request().headers().get("x-amz-target").unwrap_or_default();
+        let operation = target.rsplit('.').next().unwrap_or_default().to_owned();
+        self.0.lock().unwrap().push(operation);
+        Ok(())
+    }
+}
+
+/// The API's router (the one `offerdesk serve` and the Lambda run) on a free 127.0.0.1
+/// port, over a moto table; everything stops when it is dropped.
+pub struct Stack {
+    pub port: u16,
+    pub key: DevKey,
+    pub calls: CallCounter,
+    runtime: Option<tokio::runtime::Runtime>,
+    _moto: Moto,
+}
+
+impl Stack {
+    /// The API's clock starts at `now` (the samples are dated early 2023).
+    pub fn start(now: &str) -> Stack {
+        let moto = Moto::start();
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let calls = CallCounter::default();
+        let key = DevKey::new(&[42; 32]).unwrap();
+        let start = chrono::DateTime::parse_from_rfc3339(now).unwrap().with_timezone(&chrono::Utc);
+        let port = runtime.block_on(async {
+            let config = aws_sdk_dynamodb::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .credentials_provider(Credentials::new("test", "test", None, None, "offerdesk-tests"))
+                .endpoint_url(&moto.endpoint)
+                .interceptor(calls.clone())
+                .build();
+            let client = Client::from_conf(config);
+            create_table(&client, "offerdesk").await.unwrap();
+            let api = Api {
+                store: DynamoStore::new(client, "offerdesk"),
+                authentication: Authentication::DevKey(key.clone()),
+                clock: Clock::starting_at(start),
+            };
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            tokio::spawn(async move { axum::serve(listener, api.router().fallback(not_found)).await });
+            port
+        });
+        calls.take();
+        Stack { port, key, calls, runtime: Some(runtime), _moto: moto }
+    }
+
+    pub fn token(&self, role: Role, account: &str) -> String {
+        self.key.mint(&Identity { account: account.to_owned(), role }, chrono::Utc::now(), chrono::Duration::hours(1))
+    }
+
+    pub fn call(&self, method: &str, path: &str, token: &str, body: &str) -> http::Reply {
+        http::request(self.port, method, path, Some(token), &[], body)
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}

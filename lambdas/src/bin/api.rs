@@ -1,0 +1,14 @@
+//! The API Lambda: the HTTP API behind API Gateway (HTTP API, payload 2.0, JWT authorizer).
+
+use offerdesk_lambdas::api::{not_found, Api, Authentication, Clock};
+use offerdesk_lambdas::dynamodb::DynamoStore;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    offerdesk_lambdas::logging::init();
+    let table = std::env::var("OFFERDESK_TABLE").unwrap_or_else(|_| "offerdesk".to_owned());
+    let store = DynamoStore::from_env(table).await;
+    let router =
+        Api { store, authentication: Authentication::Gateway, clock: Clock::system() }.router().fallback(not_found);
+    lambda_http::run(router).await
+}
