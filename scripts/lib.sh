@@ -69,14 +69,54 @@ ensure_browser() {
   fi
 }
 
-# A local DynamoDB API: moto's server, in a virtualenv of the project's own (.venv).
+# A local DynamoDB API: moto's server, and schemathesis for the API's contract test, in a
+# virtualenv of the project's own (.venv).
 ensure_moto() {
   local venv=$ROOT/.venv
-  if [[ ! -x $venv/bin/moto_server ]]; then
-    step "installing moto[server] into .venv (the local DynamoDB API for tests)"
+  if [[ ! -x $venv/bin/moto_server || ! -x $venv/bin/st ]]; then
+    step "installing moto[server] and schemathesis into .venv (the local DynamoDB API and the API contract test)"
     command -v python3 >/dev/null || fail "python3 is needed for the local DynamoDB (moto)"
-    python3 -m venv "$venv" || fail "could not create $venv (Debian: apt-get install python3-venv)"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]" || fail "pip could not install moto[server]"
+    [[ -x $venv/bin/pip ]] || python3 -m venv "$venv" || fail "could not create $venv (Debian: apt-get install python3-venv)"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]" schemathesis \
+      || fail "pip could not install moto[server] and schemathesis"
   fi
   export OFFERDESK_MOTO_SERVER=$venv/bin/moto_server
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_for_port() { # port what
+  for _ in $(seq 1 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return
+    sleep 0.1
+  done
+  fail "$2 did not start on port $1"
+}
+
+# Starts moto and `offerdesk serve` (binary $1) on 127.0.0.1: the API on port $2, with the
+# dev key $3 and any further serve flags. Sets STACK_PIDS; stop_stack stops them.
+STACK_PIDS=()
+start_stack() { # offerdesk-binary api-port dev-key [serve flags...]
+  local offerdesk=$1 port=$2 key=$3
+  shift 3
+  ensure_moto
+  local moto_port
+  moto_port=$(free_port)
+  "$ROOT/.venv/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$ROOT/target/moto.log" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_for_port "$moto_port" "moto_server"
+  AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$moto_port AWS_REGION=us-east-1 \
+    AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local OFFERDESK_DEV_KEY=$key \
+    "$offerdesk" serve --addr "127.0.0.1:$port" --create-table "$@" >"$ROOT/target/serve.log" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_for_port "$port" "offerdesk serve (log: target/serve.log)"
+}
+
+stop_stack() {
+  for pid in "${STACK_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${STACK_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  STACK_PIDS=()
 }

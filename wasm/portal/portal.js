@@ -225,6 +225,60 @@ function fill(offer) {
   syncVisibility();
 }
 
+// ---- the API (when `offerdesk serve` serves this page) ---------------------------------
+// The token comes from the address (`#token=...`, printed by scripts/run) or the field.
+const api = async (method, path, body) => {
+  const response = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${$("token").value.trim()}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+};
+
+async function listOffers() {
+  const { status, body } = await api("GET", "/v1/offers");
+  if (status !== 200) {
+    $("api-note").textContent = body.violations?.[0]?.message ?? `The API answered ${status}.`;
+    return;
+  }
+  $("offers").innerHTML = body.offers
+    .map((o) => `<tr><td>${escapeHtml(o.document.name ?? o.id)}<br><code>${escapeHtml(o.id)}</code></td><td>${o.state}</td></tr>`)
+    .join("") || `<tr><td colspan="2" class="note">No offers yet</td></tr>`;
+}
+
+async function save(release) {
+  const { doc, termKinds } = offerDocument();
+  if ($("kind").value === "cppo") {
+    $("api-note").textContent = "A reseller makes channel partner offers from its resale authorization (POST /v1/resale-authorizations/{id}/offers).";
+    return;
+  }
+  const draft = { ...doc, state: "draft" };
+  let reply = await api("POST", "/v1/offers", draft);
+  if (reply.status === 201 && release) reply = await api("POST", `/v1/offers/${reply.body.id}/release`);
+  await listOffers();
+  if (reply.status === 200 || reply.status === 201) {
+    $("api-note").textContent = `Saved ${reply.body.id}: ${reply.body.state}, version ${reply.body.version}.`;
+  } else {
+    const violations = reply.body.violations ?? [];
+    clearProblems();
+    for (const v of violations) showProblem(fieldFor(v.path, termKinds), v);
+    $("api-note").textContent = `The API refused it (${reply.status}): ${violations.map((v) => v.message).join("; ")}`;
+  }
+}
+
+async function connectApi() {
+  const token = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (token) $("token").value = token;
+  const probe = await fetch("/v1/openapi.json").catch(() => null);
+  if (!probe?.ok) return; // a static server: no API to talk to
+  $("api").hidden = false;
+  $("save").addEventListener("click", () => save(false));
+  $("save-release").addEventListener("click", () => save(true));
+  $("token").addEventListener("change", listOffers);
+  if ($("token").value) await listOffers();
+}
+
 // ---- wiring -----------------------------------------------------------------------------
 function syncVisibility() {
   const kind = $("kind").value;
@@ -253,4 +307,5 @@ addInstallment(addDays(today, 31), "24000.00");
 addInstallment(addMonths(addDays(today, 31), 6), "24000.00");
 syncVisibility();
 check();
+await connectApi();
 document.body.dataset.ready = "true";

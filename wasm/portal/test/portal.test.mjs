@@ -63,3 +63,43 @@ test("the portal shows a schedule mistake beside the installment, and exports a 
     server.close();
   }
 });
+
+// Served by `offerdesk serve` (scripts/test starts it with the sample data): the portal
+// saves and releases an offer through the API, and the API's refusal lands beside a field.
+test("the portal saves and releases offers through the Offerdesk API", async () => {
+  const url = process.env.OFFERDESK_API_URL;
+  const token = process.env.OFFERDESK_SELLER_TOKEN;
+  assert.ok(url && token, "run through scripts/test, which starts offerdesk serve (OFFERDESK_API_URL, OFFERDESK_SELLER_TOKEN)");
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${url}/portal/#token=${token}`);
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(await page.isVisible("#api"), true, "the API card shows when the API serves the page");
+    const before = await page.locator("#offers tr").count();
+    assert.ok(before >= 6, "the sample offers are listed");
+
+    await page.fill("#name", "Acme Analytics, saved from the portal");
+    await page.click("#save-release");
+    await page.waitForFunction(() => /^Saved offer-/.test(document.getElementById("api-note").textContent));
+    assert.match(await page.textContent("#api-note"), /released, version 2/);
+    assert.equal(await page.locator("#offers tr").count(), before + 1);
+    assert.match(await page.textContent("#offers"), /Acme Analytics, saved from the portal/);
+
+    // The API refuses to release an offer with no name; the refusal shows in the form.
+    await page.fill("#name", "");
+    await page.click("#save-release");
+    await page.waitForFunction(() => /refused it \(422\)/.test(document.getElementById("api-note").textContent));
+    assert.equal(await page.locator('.problem[data-code="offer.name_required"]').count() > 0, true);
+    const shots = process.env.OFFERDESK_SCREENSHOTS ?? fileURLToPath(new URL("../../../target/portal", import.meta.url));
+    await page.screenshot({ path: join(shots, "portal-api.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
