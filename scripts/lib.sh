@@ -80,7 +80,8 @@ ensure_moto() {
     "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]" schemathesis \
       || fail "pip could not install moto[server] and schemathesis"
   fi
-  export OFFERDESK_MOTO_SERVER=$venv/bin/moto_server
+  # moto, one request at a time (see scripts/moto-server).
+  export OFFERDESK_MOTO_SERVER=$ROOT/scripts/moto-server
 }
 
 # A free TCP port on 127.0.0.1.
@@ -105,7 +106,7 @@ start_stack() { # offerdesk-binary api-port dev-key [serve flags...]
   ensure_moto
   local moto_port
   moto_port=$(free_port)
-  "$ROOT/.venv/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$ROOT/target/moto.log" 2>&1 &
+  "$OFFERDESK_MOTO_SERVER" -H 127.0.0.1 -p "$moto_port" >"$ROOT/target/moto.log" 2>&1 &
   STACK_PIDS+=($!)
   wait_for_port "$moto_port" "moto_server"
   AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$moto_port AWS_REGION=us-east-1 \

@@ -2,6 +2,7 @@
 
 mod local;
 mod serve;
+mod tick;
 mod token;
 mod validate;
 
@@ -31,6 +32,11 @@ enum Command {
     Serve(serve::Args),
     /// Print a bearer token that `offerdesk serve` accepts, for a role and an AWS account.
     Token(token::Args),
+    /// Run the scheduler once: expire offers, age agreements, invoice due installments.
+    ///
+    /// Against the same table and endpoint as `serve`. Prints what it did as JSON. Running it
+    /// twice, or two at once, does nothing twice.
+    Tick(tick::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +44,6 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Token(args) => token::run(&args),
+        Command::Tick(args) => tick::run(&args),
     }
 }

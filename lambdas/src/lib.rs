@@ -6,4 +6,5 @@ pub mod dynamodb;
 pub mod ids;
 pub mod logging;
 pub mod records;
+pub mod scheduler;
 pub mod store;

@@ -150,12 +150,19 @@ pub trait Store: Clone + Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<Option<SavedResponse>, StoreError>> + Send;
 
-    /// Records with work due on or before `until`, at most `limit`, from the sparse due
-    /// index: the cost follows the work due, not the size of the table.
+    /// Records with work due on or before `until`, at most `limit`, in due order, from the
+    /// sparse due index: the cost follows the work due, not the size of the table. `after`
+    /// continues from the last item of the previous page; the `bool` says whether more may
+    /// follow.
     ///
     /// # Errors
     /// `Corrupt`, `Unavailable`.
-    fn due(&self, until: NaiveDate, limit: i32) -> impl Future<Output = Result<Vec<DueItem>, StoreError>> + Send;
+    fn due(
+        &self,
+        until: NaiveDate,
+        limit: i32,
+        after: Option<&DueItem>,
+    ) -> impl Future<Output = Result<(Vec<DueItem>, bool), StoreError>> + Send;
 
     /// The tenant's events, oldest first (the audit trail and the outbox).
     ///

@@ -82,14 +82,17 @@ async fn the_dynamodb_store_keeps_offers_versions_events_and_due_work() {
 
     // The sparse due index holds released offers until they expire.
     store.commit(&create(&new_draft("offer-draft"))).await.unwrap();
-    let due = store.due(NaiveDate::from_ymd_opt(2023, 4, 1).unwrap(), 100).await.unwrap();
+    let due = store.due(NaiveDate::from_ymd_opt(2023, 4, 1).unwrap(), 100, None).await.unwrap().0;
     assert_eq!(due.iter().map(|d| (d.tenant.as_str(), d.id.as_str())).collect::<Vec<_>>(), [(SELLER, "offer-1")]);
     assert_eq!(due[0].due, NaiveDate::from_ymd_opt(2023, 4, 1).unwrap());
-    assert!(store.due(NaiveDate::from_ymd_opt(2023, 3, 31).unwrap(), 100).await.unwrap().is_empty(), "not due yet");
+    assert!(
+        store.due(NaiveDate::from_ymd_opt(2023, 3, 31).unwrap(), 100, None).await.unwrap().0.is_empty(),
+        "not due yet"
+    );
     let (expired, events) = expire_if_due(&stored, at("2023-04-01"));
     store.commit(&update(&stored, &expired, events)).await.unwrap();
     assert!(
-        store.due(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), 100).await.unwrap().is_empty(),
+        store.due(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), 100, None).await.unwrap().0.is_empty(),
         "expired: nothing due"
     );
 

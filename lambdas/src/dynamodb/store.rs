@@ -9,7 +9,7 @@ use crate::records::{Kind, Record};
 use crate::store::{Change, DueItem, Expect, SavedResponse, Store, StoreError};
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, PutRequest, TransactWriteItem, WriteRequest};
 use chrono::{DateTime, NaiveDate, Utc};
 use offerdesk_core::values::{format_date, parse_date};
 use serde_json::Value;
@@ -18,7 +18,52 @@ fn unavailable(e: impl std::error::Error) -> StoreError {
     StoreError::Unavailable(DisplayErrorContext(e).to_string())
 }
 
+/// The most items one BatchWriteItem takes.
+const BATCH: usize = 25;
+
 impl DynamoStore {
+    /// Writes records as they are, with their id lookups, without conditions or events, 25
+    /// items a request: for loading a book of business (an import) or test data in bulk.
+    /// A record with the same id is overwritten.
+    ///
+    /// # Errors
+    /// `Unavailable`, also when DynamoDB leaves items unprocessed after retries.
+    pub async fn import(&self, tenant: &str, records: &[Record], now: DateTime<Utc>) -> Result<(), StoreError> {
+        let items: Vec<Item> = records
+            .iter()
+            .flat_map(|record| std::iter::once(record_item(tenant, record, now)).chain(index_items(tenant, record)))
+            .collect();
+        for chunk in items.chunks(BATCH) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|item| {
+                    let put = PutRequest::builder().set_item(Some(item.clone())).build().map_err(unavailable)?;
+                    Ok(WriteRequest::builder().put_request(put).build())
+                })
+                .collect::<Result<_, StoreError>>()?;
+            for attempt in 0..5u32 {
+                if pending.is_empty() {
+                    break;
+                }
+                if attempt > 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                }
+                let written = self
+                    .client
+                    .batch_write_item()
+                    .request_items(self.table.clone(), std::mem::take(&mut pending))
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                pending = written.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
+            }
+            if !pending.is_empty() {
+                return Err(StoreError::Unavailable(format!("{} items left unprocessed", pending.len())));
+            }
+        }
+        Ok(())
+    }
+
     /// Every page of a query on the table's primary key.
     async fn query_all(&self, pk: String, sk_prefix: &str) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
@@ -177,7 +222,21 @@ impl Store for DynamoStore {
         }
     }
 
-    async fn due(&self, until: NaiveDate, limit: i32) -> Result<Vec<DueItem>, StoreError> {
+    async fn due(
+        &self,
+        until: NaiveDate,
+        limit: i32,
+        after: Option<&DueItem>,
+    ) -> Result<(Vec<DueItem>, bool), StoreError> {
+        // The index's page key: the item's table key and its index key.
+        let start = after.map(|item| {
+            Item::from([
+                ("pk".to_owned(), s(tenant_pk(&item.tenant))),
+                ("sk".to_owned(), s(record_sk(item.kind, &item.id))),
+                ("due_pk".to_owned(), s(DUE_PARTITION)),
+                ("due_at".to_owned(), s(format_date(item.due))),
+            ])
+        });
         let page = self
             .client
             .query()
@@ -187,10 +246,12 @@ impl Store for DynamoStore {
             .expression_attribute_values(":due", s(DUE_PARTITION))
             .expression_attribute_values(":until", s(format_date(until)))
             .limit(limit)
+            .set_exclusive_start_key(start)
             .send()
             .await
             .map_err(unavailable)?;
-        page.items()
+        let items = page
+            .items()
             .iter()
             .map(|item| {
                 let kind = Kind::parse(item.text("kind")?).ok_or_else(|| corrupt(item, "unknown kind"))?;
@@ -202,7 +263,8 @@ impl Store for DynamoStore {
                     due: parse_date(due).ok_or_else(|| corrupt(item, "due_at is not a date"))?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok((items, page.last_evaluated_key().is_some()))
     }
 
     async fn events(&self, tenant: &str) -> Result<Vec<Value>, StoreError> {

@@ -1,6 +1,7 @@
 //! What the integration tests share: a moto server (the DynamoDB API) on a free
-//! 127.0.0.1 port, stopped when dropped. Set OFFERDESK_MOTO_SERVER to its `moto_server`
-//! (scripts/test installs it in .venv).
+//! 127.0.0.1 port, stopped when dropped. OFFERDESK_MOTO_SERVER names the server to run
+//! (default: scripts/moto-server, moto from .venv one request at a time, as scripts/test
+//! installs and sets it).
 #![allow(dead_code, reason = "each test file uses part of the support")]
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
@@ -26,7 +27,7 @@ pub fn wait_for_port(port: u16, what: &str) {
 pub fn moto_server() -> PathBuf {
     std::env::var_os("OFFERDESK_MOTO_SERVER")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server"))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/moto-server"))
 }
 
 /// A moto server for the length of a test; killed when dropped.
@@ -111,6 +112,8 @@ impl Intercept for CallCounter {
 /// port, over a moto table; everything stops when it is dropped.
 pub struct Stack {
     pub port: u16,
+    /// The store the API uses (with the call counter), for the scheduler and direct checks.
+    pub store: DynamoStore,
     pub key: DevKey,
     pub calls: CallCounter,
     runtime: Option<tokio::runtime::Runtime>,
@@ -125,7 +128,7 @@ impl Stack {
         let calls = CallCounter::default();
         let key = DevKey::new(&[42; 32]).unwrap();
         let start = chrono::DateTime::parse_from_rfc3339(now).unwrap().with_timezone(&chrono::Utc);
-        let port = runtime.block_on(async {
+        let (port, store) = runtime.block_on(async {
             let config = aws_sdk_dynamodb::Config::builder()
                 .behavior_version(BehaviorVersion::latest())
                 .region(Region::new("us-east-1"))
@@ -135,22 +138,28 @@ impl Stack {
                 .build();
             let client = Client::from_conf(config);
             create_table(&client, "offerdesk").await.unwrap();
+            let store = DynamoStore::new(client, "offerdesk");
             let api = Api {
-                store: DynamoStore::new(client, "offerdesk"),
+                store: store.clone(),
                 authentication: Authentication::DevKey(key.clone()),
                 clock: Clock::starting_at(start),
             };
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let port = listener.local_addr().unwrap().port();
             tokio::spawn(async move { axum::serve(listener, api.router().fallback(not_found)).await });
-            port
+            (port, store)
         });
         calls.take();
-        Stack { port, key, calls, runtime: Some(runtime), _moto: moto }
+        Stack { port, store, key, calls, runtime: Some(runtime), _moto: moto }
     }
 
     pub fn token(&self, role: Role, account: &str) -> String {
         self.key.mint(&Identity { account: account.to_owned(), role }, chrono::Utc::now(), chrono::Duration::hours(1))
+    }
+
+    /// Runs async work (the scheduler, the store) on the stack's runtime.
+    pub fn block_on<F: std::future::Future>(&self, work: F) -> F::Output {
+        self.runtime.as_ref().unwrap().block_on(work)
     }
 
     pub fn call(&self, method: &str, path: &str, token: &str, body: &str) -> http::Reply {

@@ -1,0 +1,41 @@
+//! `offerdesk tick`: the scheduler once, against the table `serve` uses.
+
+use crate::local::parse_instant;
+use chrono::{DateTime, Utc};
+use clap::Args as ClapArgs;
+use offerdesk_lambdas::dynamodb::DynamoStore;
+use offerdesk_lambdas::scheduler::tick;
+use std::process::ExitCode;
+
+#[derive(ClapArgs)]
+pub struct Args {
+    /// The instant to run at (RFC 3339 or a date); default now. Everything due by then is done.
+    #[arg(long, value_name = "INSTANT|DATE", value_parser = parse_instant)]
+    now: Option<DateTime<Utc>>,
+    /// The table to use.
+    #[arg(long, env = "OFFERDESK_TABLE", default_value = "offerdesk")]
+    table: String,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("offerdesk tick: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async {
+        let store = DynamoStore::from_env(args.table.clone()).await;
+        match tick(&store, args.now.unwrap_or_else(Utc::now)).await {
+            Ok(report) => {
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("offerdesk tick: {e}");
+                ExitCode::from(2)
+            }
+        }
+    })
+}
