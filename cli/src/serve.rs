@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use clap::Args as ClapArgs;
 use offerdesk_lambdas::api::{Api, Authentication, Clock};
-use offerdesk_lambdas::dynamodb::{create_table, DynamoStore};
+use offerdesk_lambdas::dynamodb::{create_table, DynamoStore, StreamFollower};
+use offerdesk_lambdas::notifier::{Notifier, Retry};
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
@@ -66,6 +67,7 @@ async fn serve(args: &Args) -> ExitCode {
             Err(e) => return fail(e),
         }
     }
+    tokio::spawn(deliver_events(store.clone()));
     let api = Api {
         store,
         authentication: Authentication::DevKey(key),
@@ -89,6 +91,57 @@ async fn serve(args: &Args) -> ExitCode {
     match axum::serve(listener, router).with_graceful_shutdown(shutdown()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
+    }
+}
+
+/// The notifier, as the stream trigger runs it in AWS: follows the table's stream and
+/// delivers new events to the webhooks (a failed batch is retried on the next round).
+async fn deliver_events(store: DynamoStore) {
+    let config = aws_config::load_from_env().await;
+    let mut streams = aws_sdk_dynamodbstreams::config::Builder::from(&config);
+    // A local DynamoDB serves its streams on the same endpoint.
+    if std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB_STREAMS").is_none() {
+        if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL_DYNAMODB") {
+            streams = streams.endpoint_url(endpoint);
+        }
+    }
+    let streams = aws_sdk_dynamodbstreams::Client::from_conf(streams.build());
+    let mut follower = loop {
+        match StreamFollower::new(store.client(), streams.clone(), store.table()).await {
+            Ok(follower) => break follower,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot follow the table's stream yet; webhooks wait");
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            }
+        }
+    };
+    let notifier = Notifier { store, http: reqwest::Client::new(), retry: Retry::default(), dead_letters: None };
+    let mut pending = None;
+    loop {
+        let batch = match pending.take() {
+            Some(batch) => batch,
+            None => match follower.poll().await {
+                Ok(batch) => batch,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the table's stream");
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    continue;
+                }
+            },
+        };
+        if batch.records.is_empty() {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            continue;
+        }
+        match notifier.handle(&batch).await {
+            Ok(report) if report.events > 0 => tracing::info!(report = ?report, "deliveries"),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "delivering a batch; it will be tried again");
+                pending = Some(batch);
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            }
+        }
     }
 }
 

@@ -5,6 +5,8 @@ pub mod api;
 pub mod dynamodb;
 pub mod ids;
 pub mod logging;
+pub mod notifier;
 pub mod records;
 pub mod scheduler;
 pub mod store;
+pub mod webhooks;

@@ -164,6 +164,32 @@ pub trait Store: Clone + Send + Sync + 'static {
         after: Option<&DueItem>,
     ) -> impl Future<Output = Result<(Vec<DueItem>, bool), StoreError>> + Send;
 
+    /// Whether an event has been delivered to a webhook (or given up on): stream records
+    /// may come twice, deliveries must not.
+    ///
+    /// # Errors
+    /// `Unavailable`.
+    fn delivered(
+        &self,
+        tenant: &str,
+        webhook_id: &str,
+        event_id: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Records the outcome of an event's delivery to a webhook (`delivered` or
+    /// `dead-lettered`), kept 30 days after `now`.
+    ///
+    /// # Errors
+    /// `Conflict` when it was recorded already; `Unavailable`.
+    fn record_delivery(
+        &self,
+        tenant: &str,
+        webhook_id: &str,
+        event_id: &str,
+        outcome: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// The tenant's events, oldest first (the audit trail and the outbox).
     ///
     /// # Errors

@@ -249,6 +249,19 @@ impl<S: Store> Store for FailingAfter<S> {
     ) -> Result<(Vec<DueItem>, bool), StoreError> {
         self.inner.due(until, limit, after).await
     }
+    async fn delivered(&self, tenant: &str, webhook: &str, event: &str) -> Result<bool, StoreError> {
+        self.inner.delivered(tenant, webhook, event).await
+    }
+    async fn record_delivery(
+        &self,
+        tenant: &str,
+        webhook: &str,
+        event: &str,
+        outcome: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.inner.record_delivery(tenant, webhook, event, outcome, now).await
+    }
     async fn events(&self, tenant: &str) -> Result<Vec<Value>, StoreError> {
         self.inner.events(tenant).await
     }

@@ -201,3 +201,23 @@ pub(super) fn response_from_item(
         body: json_attribute(item, "body")?,
     }))
 }
+
+/// How long a delivery's outcome is kept (longer than a stream keeps its records).
+const DELIVERY_DAYS: u64 = 30;
+
+pub(super) fn delivery_key(tenant: &str, webhook_id: &str, event_id: &str) -> (String, String) {
+    (tenant_pk(tenant), format!("DELIVERY#{webhook_id}#{event_id}"))
+}
+
+pub(super) fn delivery_item(tenant: &str, webhook_id: &str, event_id: &str, outcome: &str, now: DateTime<Utc>) -> Item {
+    let (pk, sk) = delivery_key(tenant, webhook_id, event_id);
+    let expires = now.checked_add_days(Days::new(DELIVERY_DAYS)).unwrap_or(now).timestamp();
+    Item::from([
+        ("pk".to_owned(), s(pk)),
+        ("sk".to_owned(), s(sk)),
+        ("kind".to_owned(), s("delivery")),
+        ("outcome".to_owned(), s(outcome)),
+        ("at".to_owned(), s(now.to_rfc3339())),
+        ("expires_at".to_owned(), n(expires)),
+    ])
+}

@@ -14,8 +14,10 @@
 
 mod items;
 mod store;
+mod stream;
 mod table;
 
+pub use stream::StreamFollower;
 pub use table::create_table;
 
 use aws_sdk_dynamodb::Client;

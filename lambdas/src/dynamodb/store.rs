@@ -1,8 +1,9 @@
 //! `Store` on DynamoDB.
 
 use super::items::{
-    buyer_pk, corrupt, event_from_item, event_item, index_items, lookup_pk, record_from_item, record_item, record_sk,
-    response_from_item, response_item, response_key, s, tenant_pk, Item, ItemExt, LOOKUP_SK,
+    buyer_pk, corrupt, delivery_item, delivery_key, event_from_item, event_item, index_items, lookup_pk,
+    record_from_item, record_item, record_sk, response_from_item, response_item, response_key, s, tenant_pk, Item,
+    ItemExt, LOOKUP_SK,
 };
 use super::{DynamoStore, DUE_INDEX, DUE_PARTITION};
 use crate::records::{Kind, Record};
@@ -265,6 +266,37 @@ impl Store for DynamoStore {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok((items, page.last_evaluated_key().is_some()))
+    }
+
+    async fn delivered(&self, tenant: &str, webhook_id: &str, event_id: &str) -> Result<bool, StoreError> {
+        let (pk, sk) = delivery_key(tenant, webhook_id, event_id);
+        Ok(self.get_item(pk, sk).await?.is_some())
+    }
+
+    async fn record_delivery(
+        &self,
+        tenant: &str,
+        webhook_id: &str,
+        event_id: &str,
+        outcome: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let item = delivery_item(tenant, webhook_id, event_id, outcome, now);
+        match self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e)) if e.err().is_conditional_check_failed_exception() => {
+                Err(StoreError::Conflict(format!("event {event_id} to webhook {webhook_id} was recorded already")))
+            }
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     async fn events(&self, tenant: &str) -> Result<Vec<Value>, StoreError> {

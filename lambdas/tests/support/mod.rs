@@ -116,6 +116,8 @@ pub struct Stack {
     pub store: DynamoStore,
     pub key: DevKey,
     pub calls: CallCounter,
+    /// The local DynamoDB's address (it serves the table's stream and SQS too).
+    pub endpoint: String,
     runtime: Option<tokio::runtime::Runtime>,
     _moto: Moto,
 }
@@ -150,7 +152,7 @@ impl Stack {
             (port, store)
         });
         calls.take();
-        Stack { port, store, key, calls, runtime: Some(runtime), _moto: moto }
+        Stack { port, store, key, calls, endpoint: moto.endpoint.clone(), runtime: Some(runtime), _moto: moto }
     }
 
     pub fn token(&self, role: Role, account: &str) -> String {
