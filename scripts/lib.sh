@@ -69,16 +69,17 @@ ensure_browser() {
   fi
 }
 
-# A local DynamoDB API: moto's server, and schemathesis for the API's contract test, in a
-# virtualenv of the project's own (.venv).
-ensure_moto() {
+# The Python tools, in a virtualenv of the project's own (.venv): moto's server (the local
+# DynamoDB API, its streams and SQS), schemathesis (the API's contract test) and cfn-lint
+# (the SAM template).
+ensure_venv() {
   local venv=$ROOT/.venv
-  if [[ ! -x $venv/bin/moto_server || ! -x $venv/bin/st ]]; then
-    step "installing moto[server] and schemathesis into .venv (the local DynamoDB API and the API contract test)"
+  if [[ ! -x $venv/bin/moto_server || ! -x $venv/bin/st || ! -x $venv/bin/cfn-lint ]]; then
+    step "installing moto[server], schemathesis and cfn-lint into .venv"
     command -v python3 >/dev/null || fail "python3 is needed for the local DynamoDB (moto)"
     [[ -x $venv/bin/pip ]] || python3 -m venv "$venv" || fail "could not create $venv (Debian: apt-get install python3-venv)"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]" schemathesis \
-      || fail "pip could not install moto[server] and schemathesis"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]" schemathesis cfn-lint \
+      || fail "pip could not install moto[server], schemathesis and cfn-lint"
   fi
   # moto, one request at a time (see scripts/moto-server).
   export OFFERDESK_MOTO_SERVER=$ROOT/scripts/moto-server
@@ -103,7 +104,7 @@ STACK_PIDS=()
 start_stack() { # offerdesk-binary api-port dev-key [serve flags...]
   local offerdesk=$1 port=$2 key=$3
   shift 3
-  ensure_moto
+  ensure_venv
   local moto_port
   moto_port=$(free_port)
   "$OFFERDESK_MOTO_SERVER" -H 127.0.0.1 -p "$moto_port" >"$ROOT/target/moto.log" 2>&1 &

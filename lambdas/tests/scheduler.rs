@@ -80,9 +80,40 @@ fn offers_and_agreements_move_through_time_as_the_rules_say() {
     let trial_agreement = ok(stack.call("POST", &format!("/v1/offers/{trial}/accept"), &buyer, ""), 201);
     let trial_agreement = trial_agreement["id"].as_str().unwrap().to_owned();
 
+    // A contract that starts on 2023-02-15, for another buyer; and one the buyer cancels.
+    let other_buyer = stack.token(Role::Buyer, "222233334444");
+    let mut future = base("contract.json");
+    future["productId"] = json!("prod-future");
+    future["targeting"]["positiveTargeting"]["buyerAccounts"] = json!(["222233334444"]);
+    future["terms"][1]["agreementStartDate"] = json!("2023-02-15");
+    let future = release(&future);
+    let future_agreement = ok(stack.call("POST", &format!("/v1/offers/{future}/accept"), &other_buyer, ""), 201);
+    assert_eq!(future_agreement["status"], "pending-start");
+    let future_agreement = future_agreement["id"].as_str().unwrap().to_owned();
+    let mut cancelled = base("contract.json");
+    cancelled["productId"] = json!("prod-cancelled");
+    let cancelled = release(&cancelled);
+    let cancelled_agreement = ok(stack.call("POST", &format!("/v1/offers/{cancelled}/accept"), &buyer, ""), 201);
+    let cancelled_agreement = cancelled_agreement["id"].as_str().unwrap().to_owned();
+    let path = format!("/v1/agreements/{cancelled_agreement}/cancel");
+    assert_eq!(ok(stack.call("POST", &path, &buyer, ""), 200)["status"], "pending-cancel");
+
     let run = |day: &str| stack.block_on(tick(&stack.store, at(day))).unwrap();
-    let quiet = run("2023-01-02");
-    assert_eq!((quiet.records_changed, quiet.events), (0, 0), "nothing is due the day after: {quiet:?}");
+    // The pending cancellation completes at the first run: its installments are cancelled.
+    let first = run("2023-01-02");
+    assert_eq!(first.records_changed, 1, "{first:?}");
+    assert_eq!(
+        events_of(&stack, &seller, &cancelled_agreement),
+        [
+            "agreement.created",
+            "agreement.pending_cancel",
+            "installment.cancelled 2023-03-01",
+            "installment.cancelled 2023-09-01",
+            "agreement.cancelled"
+        ]
+    );
+    let quiet = run("2023-01-03");
+    assert_eq!((quiet.records_changed, quiet.events), (0, 0), "nothing is due after that: {quiet:?}");
 
     // The trial ends after its 30 days.
     assert_eq!(run("2023-01-31").records_changed, 0, "the trial's last day");
@@ -92,18 +123,24 @@ fn offers_and_agreements_move_through_time_as_the_rules_say() {
         ["agreement.created", "agreement.expiring", "agreement.expired"]
     );
 
+    // The future-dated contract starts on its day.
+    assert_eq!(run("2023-02-14").records_changed, 0);
+    assert_eq!(run("2023-02-15").records_changed, 1);
+    assert_eq!(agreement(&stack, &seller, &future_agreement)["announced"], "active");
+
     // Each installment is invoiced on its day; the open offer expires the day after its expiry.
     let march = run("2023-03-01");
-    assert_eq!((march.installments_invoiced, march.offers_expired), (1, 0), "{march:?}");
+    assert_eq!((march.installments_invoiced, march.offers_expired), (2, 0), "both contracts in force: {march:?}");
     assert_eq!(run("2023-03-31").offers_expired, 0, "the expiry day itself is still open");
     let april = run("2023-04-01");
     assert_eq!(april.offers_expired, 1, "{april:?}");
     assert_eq!(ok(stack.call("GET", &format!("/v1/offers/{open}"), &seller, ""), 200)["state"], "expired");
-    assert_eq!(run("2023-09-01").installments_invoiced, 1);
+    assert_eq!(run("2023-09-01").installments_invoiced, 2);
 
     // Expiring 89 days before the end (2024-01-01), expired the day after it.
     assert_eq!(run("2023-10-03").records_changed, 0);
     assert_eq!(run("2023-10-04").records_changed, 1);
+    assert_eq!(run("2023-11-18").records_changed, 1, "the future-dated one: 89 days before 2024-02-15");
     assert_eq!(run("2024-01-01").records_changed, 0, "in force through its last day");
     assert_eq!(run("2024-01-02").records_changed, 1);
     let done = agreement(&stack, &seller, &contract_agreement);
@@ -122,6 +159,8 @@ fn offers_and_agreements_move_through_time_as_the_rules_say() {
         ]
     );
     assert_eq!(events_of(&stack, &seller, &open), ["offer.created", "offer.released", "offer.expired"]);
+    assert_eq!(run("2024-02-16").records_changed, 1, "the future-dated one expires");
+    assert_eq!(agreement(&stack, &seller, &future_agreement)["announced"], "expired");
     // Nothing is left due, however late the next run.
     let later = run("2030-01-01");
     assert_eq!((later.due_items_read, later.records_changed), (0, 0), "{later:?}");
