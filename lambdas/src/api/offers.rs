@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use offerdesk_core::catalog::Entity;
 use offerdesk_core::context::{Agreement, Context};
 use offerdesk_core::document::{read_document, Document};
-use offerdesk_core::lifecycle::{self, status_at, OfferRecord, OfferState};
+use offerdesk_core::lifecycle::{self, status_at, OfferRecord, OfferState, Outcome};
 use offerdesk_core::model::agreement::AgreementTerms;
 use offerdesk_core::model::offer::Offer;
 use offerdesk_core::read::Reader;
@@ -190,27 +190,33 @@ pub async fn edit<S: Store>(
     call: Call,
 ) -> Result<Response, ApiError> {
     mutate(&api, &call, || async {
-        let record = own_offer(&api, &call, &id).await?;
-        call.check_version(&format!("offer {id}"), record.version)?;
+        let record = current(&api, &call, &id).await?;
         let offer = read_offer_body(&call.json()?)?;
-        let (next, events) = lifecycle::edit(&record, offer, api.now()).map_err(|v| ApiError::rules(&v))?;
-        Ok(save(&api, &call, &record, next, events))
+        save(&api, &call, &record, lifecycle::edit(&record, offer, api.now()))
     })
     .await
 }
 
-/// The changed offer stored over the version it came from, with its events.
+/// The caller's offer at the version its `If-Match` names (if it names one).
+async fn current<S: Store>(api: &Api<S>, call: &Call, id: &str) -> Result<OfferRecord, ApiError> {
+    let record = own_offer(api, call, id).await?;
+    call.check_version(&format!("offer {id}"), record.version)?;
+    Ok(record)
+}
+
+/// A transition's outcome: the changed offer stored over the version it came from, with
+/// its events; or 422 with the violations that stopped it.
 fn save<S: Store>(
     api: &Api<S>,
     call: &Call,
     before: &OfferRecord,
-    after: OfferRecord,
-    events: Vec<lifecycle::Event>,
-) -> Done {
+    outcome: Outcome<OfferRecord>,
+) -> Result<Done, ApiError> {
+    let (after, events) = outcome.map_err(|v| ApiError::rules(&v))?;
     let tenant = &call.identity.account;
     let mut change = Change::new(api.now());
     change.update(tenant, Record::Offer(after.clone()), before.version).emit(tenant, events);
-    offer_done(StatusCode::OK, &after, change)
+    Ok(offer_done(StatusCode::OK, &after, change))
 }
 
 /// `POST /v1/offers/{id}/release`: checks every rule, then opens the offer to its buyers.
@@ -220,11 +226,9 @@ pub async fn release<S: Store>(
     call: Call,
 ) -> Result<Response, ApiError> {
     mutate(&api, &call, || async {
-        let record = own_offer(&api, &call, &id).await?;
-        call.check_version(&format!("offer {id}"), record.version)?;
+        let record = current(&api, &call, &id).await?;
         let context = context_for(&api, &call.identity.account, &record.offer).await?;
-        let (next, events) = lifecycle::release(&record, api.now(), &context).map_err(|v| ApiError::rules(&v))?;
-        Ok(save(&api, &call, &record, next, events))
+        save(&api, &call, &record, lifecycle::release(&record, api.now(), &context))
     })
     .await
 }
@@ -236,10 +240,8 @@ pub async fn cancel<S: Store>(
     call: Call,
 ) -> Result<Response, ApiError> {
     mutate(&api, &call, || async {
-        let record = own_offer(&api, &call, &id).await?;
-        call.check_version(&format!("offer {id}"), record.version)?;
-        let (next, events) = lifecycle::cancel(&record, api.now()).map_err(|v| ApiError::rules(&v))?;
-        Ok(save(&api, &call, &record, next, events))
+        let record = current(&api, &call, &id).await?;
+        save(&api, &call, &record, lifecycle::cancel(&record, api.now()))
     })
     .await
 }
@@ -269,10 +271,8 @@ pub async fn extend_expiry<S: Store>(
 ) -> Result<Response, ApiError> {
     mutate(&api, &call, || async {
         let expiry = date_field(&call.json()?, "expiry")?;
-        let record = own_offer(&api, &call, &id).await?;
-        call.check_version(&format!("offer {id}"), record.version)?;
-        let (next, events) = lifecycle::extend_expiry(&record, expiry, api.now()).map_err(|v| ApiError::rules(&v))?;
-        Ok(save(&api, &call, &record, next, events))
+        let record = current(&api, &call, &id).await?;
+        save(&api, &call, &record, lifecycle::extend_expiry(&record, expiry, api.now()))
     })
     .await
 }

@@ -11,15 +11,18 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { serve } from "../serve.mjs";
 
+// Debian's chromium, headless, without the network chatter a test does not need.
+const launch = () => chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
 const isoDay = (d) => d.toISOString().slice(0, 10);
 const addDays = (day, n) => { const d = new Date(`${day}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return isoDay(d); };
 
 test("the portal shows a schedule mistake beside the installment, and exports a valid change set", async () => {
   const server = await serve();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
     const errors = [];
@@ -70,10 +73,7 @@ test("the portal saves and releases offers through the Offerdesk API", async () 
   const url = process.env.OFFERDESK_API_URL;
   const token = process.env.OFFERDESK_SELLER_TOKEN;
   assert.ok(url && token, "run through scripts/test, which starts offerdesk serve (OFFERDESK_API_URL, OFFERDESK_SELLER_TOKEN)");
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
     const errors = [];
