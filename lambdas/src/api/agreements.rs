@@ -1,7 +1,7 @@
 //! `/v1/agreements`, and acceptance (`POST /v1/offers/{id}/accept`), which makes them.
 
 use super::auth::Role;
-use super::offers::{buyer_offer, offer_done, read_offer_body};
+use super::offers::{buyer_offer, created, read_offer_body};
 use super::{fetch, json_response, mutate, new_id, Api, ApiError, Call, Done};
 use crate::records::{Kind, Record};
 use crate::store::{Change, Store};
@@ -248,9 +248,7 @@ pub async fn replacement_offer<S: Store>(
             offer.product_id = agreement.product_id.clone().map(|p| Located::new(p, Ptr::default()));
         }
         let (draft, events) = lifecycle::create_offer(&new_id("offer")?, offer, api.now());
-        let mut change = Change::new(api.now());
-        change.create(&me.account, Record::Offer(draft.clone())).emit(&me.account, events);
-        Ok(offer_done(StatusCode::CREATED, &draft, change))
+        Ok(created(api.now(), &me.account, draft, events))
     })
     .await
 }

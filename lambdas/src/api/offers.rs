@@ -133,6 +133,18 @@ pub(super) fn offer_done(status: StatusCode, record: &OfferRecord, change: Chang
     Done::new(status, offer_json(record), change)
 }
 
+/// A new draft stored in the tenant's partition with its events: 201 and the offer.
+pub(super) fn created(
+    now: chrono::DateTime<chrono::Utc>,
+    tenant: &str,
+    draft: OfferRecord,
+    events: Vec<lifecycle::Event>,
+) -> Done {
+    let mut change = Change::new(now);
+    change.create(tenant, Record::Offer(draft.clone())).emit(tenant, events);
+    offer_done(StatusCode::CREATED, &draft, change)
+}
+
 /// `POST /v1/validate`: the CLI's answer for a document, touching nothing.
 pub async fn validate<S: Store>(
     State(api): State<Arc<Api<S>>>,
@@ -156,9 +168,7 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
     mutate(&api, &call, || async {
         let offer = read_offer_body(&call.json()?)?;
         let (draft, events) = lifecycle::create_offer(&new_id("offer")?, offer, api.now());
-        let mut change = Change::new(api.now());
-        change.create(&me.account, Record::Offer(draft.clone())).emit(&me.account, events);
-        Ok(offer_done(StatusCode::CREATED, &draft, change))
+        Ok(created(api.now(), &me.account, draft, events))
     })
     .await
 }
@@ -255,10 +265,7 @@ pub async fn clone<S: Store>(
     mutate(&api, &call, || async {
         let record = own_offer(&api, &call, &id).await?;
         let (copy, events) = lifecycle::clone_offer(&record, &new_id("offer")?, api.now());
-        let tenant = &call.identity.account;
-        let mut change = Change::new(api.now());
-        change.create(tenant, Record::Offer(copy.clone())).emit(tenant, events);
-        Ok(offer_done(StatusCode::CREATED, &copy, change))
+        Ok(created(api.now(), &call.identity.account, copy, events))
     })
     .await
 }
