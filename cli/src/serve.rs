@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use clap::Args as ClapArgs;
 use offerdesk_lambdas::api::{Api, Authentication, Clock};
 use offerdesk_lambdas::dynamodb::{create_table, DynamoStore, StreamFollower};
+use offerdesk_lambdas::marketplace::Mode;
 use offerdesk_lambdas::notifier::{Notifier, Retry};
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
@@ -33,8 +34,17 @@ pub struct Args {
     /// demonstrations with dated samples. Default: the system clock.
     #[arg(long, value_name = "INSTANT|DATE", value_parser = parse_instant)]
     now: Option<DateTime<Utc>>,
+    /// `sandbox`: buyers accept through this API. `aws`: offers are published to AWS
+    /// Marketplace with the Catalog API of the standard AWS environment, and acceptance
+    /// comes only from AWS's events (the accept endpoints answer 409).
+    #[arg(long, env = "OFFERDESK_MODE", default_value = "sandbox", value_parser = parse_mode)]
+    mode: Mode,
     #[command(flatten)]
     key: KeyArgs,
+}
+
+fn parse_mode(text: &str) -> Result<Mode, String> {
+    Mode::parse(text).ok_or_else(|| format!("{text:?} is not a mode: use sandbox or aws"))
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -72,6 +82,7 @@ async fn serve(args: &Args) -> ExitCode {
         store,
         authentication: Authentication::DevKey(key),
         clock: args.now.map_or_else(Clock::system, Clock::starting_at),
+        marketplace: args.mode.catalog().await,
     };
     let router = match &args.r#static {
         Some(dir) => {
@@ -87,7 +98,7 @@ async fn serve(args: &Args) -> ExitCode {
     let addr = listener.local_addr().unwrap_or(args.addr);
     // The address on standard output, for scripts and tests that start it on port 0.
     println!("offerdesk serve: listening on http://{addr}");
-    tracing::info!(%addr, table = %args.table, "serving the API");
+    tracing::info!(%addr, table = %args.table, mode = args.mode.as_str(), "serving the API");
     match axum::serve(listener, router).with_graceful_shutdown(shutdown()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),

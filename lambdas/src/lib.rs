@@ -5,6 +5,7 @@ pub mod api;
 pub mod dynamodb;
 pub mod ids;
 pub mod logging;
+pub mod marketplace;
 pub mod notifier;
 pub mod records;
 pub mod scheduler;

@@ -19,6 +19,14 @@ pub enum Kind {
     ResaleAuthorization,
     OfferSet,
     Webhook,
+    /// An offer's publication to AWS Marketplace (mode `aws`), under the offer's id.
+    Publication,
+    /// An AWS id (change set, offer) -> the Offerdesk offer it belongs to.
+    AwsLink,
+    /// An AWS Marketplace event already applied (its EventBridge id): applied once.
+    AwsEvent,
+    /// AWS Marketplace events waiting for what they refer to (an offer, an agreement).
+    Parked,
 }
 
 impl Kind {
@@ -29,13 +37,24 @@ impl Kind {
             Kind::ResaleAuthorization => "resale-authorization",
             Kind::OfferSet => "offer-set",
             Kind::Webhook => "webhook",
+            Kind::Publication => "publication",
+            Kind::AwsLink => "aws-link",
+            Kind::AwsEvent => "aws-event",
+            Kind::Parked => "parked",
         }
     }
 
     pub fn parse(text: &str) -> Option<Kind> {
-        [Kind::Offer, Kind::Agreement, Kind::ResaleAuthorization, Kind::OfferSet, Kind::Webhook]
+        use Kind::*;
+        [Offer, Agreement, ResaleAuthorization, OfferSet, Webhook, Publication, AwsLink, AwsEvent, Parked]
             .into_iter()
             .find(|k| k.as_str() == text)
+    }
+
+    /// Whether a record of this kind is reached by its id alone (`owner`): such ids are
+    /// unique across tenants. The connector's records are found through their tenant.
+    pub fn is_looked_up(self) -> bool {
+        matches!(self, Kind::Offer | Kind::Agreement | Kind::ResaleAuthorization | Kind::OfferSet | Kind::Webhook)
     }
 
     /// The sort-key prefix of this kind's items.
@@ -46,6 +65,10 @@ impl Kind {
             Kind::ResaleAuthorization => "RA#",
             Kind::OfferSet => "OFFERSET#",
             Kind::Webhook => "WEBHOOK#",
+            Kind::Publication => "PUBLICATION#",
+            Kind::AwsLink => "AWSLINK#",
+            Kind::AwsEvent => "AWSEVENT#",
+            Kind::Parked => "PARKED#",
         }
     }
 }
@@ -73,6 +96,79 @@ pub struct WebhookRecord {
     pub version: u64,
 }
 
+/// Where an offer's publication to AWS Marketplace stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PublicationStatus {
+    /// Sent with `StartChangeSet`; AWS has not finished with it.
+    Submitted,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+/// One error AWS reported for a change set, mapped back onto the offer document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsViolation {
+    /// A RULES.md code where exactly one matches AWS's `ErrorCode`, else `aws.<ErrorCode>`.
+    pub code: String,
+    /// JSON Pointer into the offer document (the field the failed change sets).
+    pub path: String,
+    pub message: String,
+    /// AWS's `ErrorCode`.
+    pub aws: String,
+    /// JSON Pointer of the failed change in the change set that was sent.
+    pub change: String,
+}
+
+/// An offer sent to AWS Marketplace: the change set, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicationRecord {
+    /// The offer's id.
+    pub id: String,
+    pub change_set_id: String,
+    pub status: PublicationStatus,
+    /// The offer's id at AWS (`offer-…`), once its change set succeeded.
+    pub aws_offer_id: Option<String>,
+    pub violations: Vec<AwsViolation>,
+    /// The change set as sent (AWS's errors point into it).
+    pub sent: Value,
+    pub submitted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: u64,
+}
+
+/// An AWS id (a change set's, an offer's) and the Offerdesk offer it stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsLinkRecord {
+    pub id: String,
+    pub offer_id: String,
+    pub version: u64,
+}
+
+/// An AWS Marketplace event, kept once applied (or found not to apply), with what it did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsEventRecord {
+    pub id: String,
+    pub detail_type: String,
+    pub outcome: String,
+    pub event: Value,
+    pub version: u64,
+}
+
+/// AWS Marketplace events that arrived before what they refer to (`id`: an AWS offer or
+/// agreement id); applied when it arrives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParkedRecord {
+    pub id: String,
+    pub events: Vec<Value>,
+    pub version: u64,
+}
+
 /// Any stored record. (Records are moved into a change once and written; their size
 /// does not matter.)
 #[allow(clippy::large_enum_variant, reason = "records are built once per request and moved, never copied in bulk")]
@@ -83,6 +179,10 @@ pub enum Record {
     ResaleAuthorization(AuthorizationRecord),
     OfferSet(OfferSetRecord),
     Webhook(WebhookRecord),
+    Publication(PublicationRecord),
+    AwsLink(AwsLinkRecord),
+    AwsEvent(AwsEventRecord),
+    Parked(ParkedRecord),
 }
 
 impl Record {
@@ -93,6 +193,10 @@ impl Record {
             Record::ResaleAuthorization(_) => Kind::ResaleAuthorization,
             Record::OfferSet(_) => Kind::OfferSet,
             Record::Webhook(_) => Kind::Webhook,
+            Record::Publication(_) => Kind::Publication,
+            Record::AwsLink(_) => Kind::AwsLink,
+            Record::AwsEvent(_) => Kind::AwsEvent,
+            Record::Parked(_) => Kind::Parked,
         }
     }
 
@@ -103,6 +207,10 @@ impl Record {
             Record::ResaleAuthorization(r) => &r.id,
             Record::OfferSet(r) => &r.id,
             Record::Webhook(r) => &r.id,
+            Record::Publication(r) => &r.id,
+            Record::AwsLink(r) => &r.id,
+            Record::AwsEvent(r) => &r.id,
+            Record::Parked(r) => &r.id,
         }
     }
 
@@ -113,6 +221,10 @@ impl Record {
             Record::ResaleAuthorization(r) => r.version,
             Record::OfferSet(r) => r.version,
             Record::Webhook(r) => r.version,
+            Record::Publication(r) => r.version,
+            Record::AwsLink(r) => r.version,
+            Record::AwsEvent(r) => r.version,
+            Record::Parked(r) => r.version,
         }
     }
 
@@ -124,6 +236,10 @@ impl Record {
             Record::ResaleAuthorization(r) => authorization_json(r),
             Record::OfferSet(r) => serde_json::to_value(r).unwrap_or(Value::Null),
             Record::Webhook(r) => serde_json::to_value(r).unwrap_or(Value::Null),
+            Record::Publication(r) => serde_json::to_value(r).unwrap_or(Value::Null),
+            Record::AwsLink(r) => serde_json::to_value(r).unwrap_or(Value::Null),
+            Record::AwsEvent(r) => serde_json::to_value(r).unwrap_or(Value::Null),
+            Record::Parked(r) => serde_json::to_value(r).unwrap_or(Value::Null),
         }
     }
 
@@ -139,6 +255,10 @@ impl Record {
             Kind::ResaleAuthorization => Record::ResaleAuthorization(authorization_from_json(value)?),
             Kind::OfferSet => Record::OfferSet(serde_json::from_value(value.clone()).map_err(serde)?),
             Kind::Webhook => Record::Webhook(serde_json::from_value(value.clone()).map_err(serde)?),
+            Kind::Publication => Record::Publication(serde_json::from_value(value.clone()).map_err(serde)?),
+            Kind::AwsLink => Record::AwsLink(serde_json::from_value(value.clone()).map_err(serde)?),
+            Kind::AwsEvent => Record::AwsEvent(serde_json::from_value(value.clone()).map_err(serde)?),
+            Kind::Parked => Record::Parked(serde_json::from_value(value.clone()).map_err(serde)?),
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::records::{Kind, Record};
 use chrono::{DateTime, NaiveDate, Utc};
-use offerdesk_core::lifecycle::Event;
+use offerdesk_core::lifecycle::{Acceptance, AgreementRecord, Event};
 use serde_json::Value;
 use std::future::Future;
 
@@ -77,6 +77,20 @@ impl Change {
     pub fn update(&mut self, tenant: &str, record: Record, version: u64) -> &mut Self {
         self.writes.push(Write { tenant: tenant.to_owned(), record, expect: Expect::Version(version) });
         self
+    }
+
+    /// Adds an acceptance: the offer, the new agreement, and the agreements it replaced or
+    /// renews, each conditional on the version it was computed from (`before`).
+    pub fn record_acceptance(&mut self, seller: &str, acceptance: Acceptance, before: &[AgreementRecord]) -> &mut Self {
+        let offer_version = acceptance.offer.version - 1;
+        let version_of = |id: &str| before.iter().find(|a| a.id == id).map_or(0, |a| a.version);
+        self.update(seller, Record::Offer(acceptance.offer), offer_version);
+        self.create(seller, Record::Agreement(acceptance.agreement));
+        for ended in acceptance.replaced.into_iter().chain(acceptance.renewed) {
+            let version = version_of(&ended.id);
+            self.update(seller, Record::Agreement(ended), version);
+        }
+        self.emit(seller, acceptance.events)
     }
 
     pub fn emit(

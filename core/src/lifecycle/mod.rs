@@ -5,6 +5,7 @@
 mod accept;
 mod agreement;
 mod events;
+mod imported;
 mod offer;
 pub mod pricing;
 mod resale;
@@ -16,8 +17,10 @@ pub use agreement::{
     Ending, Installment, InstallmentState,
 };
 pub use events::{Event, EventType, Subject};
+pub use imported::{imported_agreement, AgreementFacts};
 pub use offer::{
-    cancel, clone_offer, create_offer, edit, expire_if_due, extend_expiry, release, OfferRecord, OfferState,
+    cancel, clone_offer, create_offer, edit, expire_if_due, extend_expiry, release, released_by_marketplace,
+    OfferRecord, OfferState,
 };
 pub use resale::{
     buyer_terms, offer_from_authorization, release_authorization, restrict_authorization, unusable_because,

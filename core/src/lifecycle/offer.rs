@@ -189,3 +189,16 @@ pub fn expire_if_due(record: &OfferRecord, now: DateTime<Utc>) -> (OfferRecord, 
     let event = next.event(EventType::OfferExpired, now, json!({"offerId": record.id, "expiry": expiry}));
     (next, vec![event])
 }
+
+/// AWS Marketplace released the draft (its change set succeeded): the offer is released
+/// as AWS has it, without checking it again. Anything but a draft is left as it is.
+pub fn released_by_marketplace(record: &OfferRecord, now: DateTime<Utc>) -> (OfferRecord, Vec<Event>) {
+    if record.state != OfferState::Draft {
+        return (record.clone(), Vec::new());
+    }
+    let mut next = record.with(OfferState::Released);
+    next.offer.publication = Publication::Released;
+    next.offer.release_at = Some(Ptr::default());
+    let event = next.event(EventType::OfferReleased, now, json!({"offerId": record.id, "by": "aws-marketplace"}));
+    (next, vec![event])
+}

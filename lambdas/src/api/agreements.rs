@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use offerdesk_core::lifecycle::{self, status_at, AcceptRequest, Acceptance, AgreementRecord, Configuration};
+use offerdesk_core::lifecycle::{self, status_at, AcceptRequest, AgreementRecord, Configuration};
 use offerdesk_core::model::offer::OfferOrigin;
 use offerdesk_core::model::Located;
 use offerdesk_core::pointer::Ptr;
@@ -97,18 +97,14 @@ pub(super) fn refused(violations: &[Violation], offer_id: &str) -> ApiError {
     }
 }
 
-/// Adds an acceptance to a change: the offer, the new agreement, and the agreements it
-/// replaced or renews, each conditional on the version it was computed from.
-pub(super) fn record_acceptance(change: &mut Change, seller: &str, acceptance: Acceptance, before: &[AgreementRecord]) {
-    let offer_version = acceptance.offer.version - 1;
-    let version_of = |id: &str| before.iter().find(|a| a.id == id).map_or(0, |a| a.version);
-    change.update(seller, Record::Offer(acceptance.offer), offer_version);
-    change.create(seller, Record::Agreement(acceptance.agreement));
-    for ended in acceptance.replaced.into_iter().chain(acceptance.renewed) {
-        let version = version_of(&ended.id);
-        change.update(seller, Record::Agreement(ended), version);
+/// In mode `aws` buyers accept on AWS Marketplace; AWS's events make the agreements.
+pub(super) fn refuse_in_aws_mode<S>(api: &Api<S>) -> Result<(), ApiError> {
+    if api.marketplace.is_some() {
+        return Err(ApiError::conflict(
+            "this Offerdesk runs in aws mode: buyers accept offers on AWS Marketplace, and AWS's events record the agreement here",
+        ));
     }
-    change.emit(seller, acceptance.events);
+    Ok(())
 }
 
 /// `POST /v1/offers/{id}/accept` (buyer): the agreement, or why not.
@@ -118,6 +114,7 @@ pub async fn accept<S: Store>(
     call: Call,
 ) -> Result<Response, ApiError> {
     let me = call.require(&[Role::Buyer])?.clone();
+    refuse_in_aws_mode(&api)?;
     mutate(&api, &call, || async {
         let (configuration, net_terms) = read_accept_body(&call.json()?)?;
         let (seller, offer) = buyer_offer(&api, &me.account, &id).await?;
@@ -137,7 +134,7 @@ pub async fn accept<S: Store>(
         let acceptance = lifecycle::accept(&request).map_err(|v| refused(&[v], &id))?;
         let body = agreement_json(&acceptance.agreement, now.date_naive());
         let mut change = Change::new(now);
-        record_acceptance(&mut change, &seller, acceptance, &agreements);
+        change.record_acceptance(&seller, acceptance, &agreements);
         Ok(Done::new(StatusCode::CREATED, body, change))
     })
     .await

@@ -12,6 +12,7 @@ mod error;
 mod offer_sets;
 mod offers;
 pub mod openapi;
+mod publish;
 mod resale;
 mod webhooks;
 
@@ -38,13 +39,14 @@ pub enum Authentication {
     DevKey(DevKey),
 }
 
-/// What every handler shares: the store, how callers authenticate, the clock. (This
-/// version runs in `sandbox` mode only: buyers accept through this API.)
+/// What every handler shares: the store, how callers authenticate, the clock, and the
+/// Catalog API in mode `aws` (`None`: mode `sandbox`, where buyers accept through this API).
 #[derive(Debug, Clone)]
 pub struct Api<S> {
     pub store: S,
     pub authentication: Authentication,
     pub clock: Clock,
+    pub marketplace: Option<crate::marketplace::Catalog>,
 }
 
 /// The API's "now": the system clock, or a clock that started at a given instant and runs
@@ -87,7 +89,7 @@ impl<S: Store> Api<S> {
             .route("/v1/offers/{id}/cancel", post(offers::cancel::<S>))
             .route("/v1/offers/{id}/clone", post(offers::clone::<S>))
             .route("/v1/offers/{id}/extend-expiry", post(offers::extend_expiry::<S>))
-            .route("/v1/offers/{id}/publish", post(offers::publish::<S>))
+            .route("/v1/offers/{id}/publish", post(publish::publish::<S>))
             .route("/v1/offers/{id}/accept", post(agreements::accept::<S>))
             .route("/v1/agreements", get(agreements::list::<S>))
             .route("/v1/agreements/{id}", get(agreements::show::<S>))

@@ -1,7 +1,7 @@
 //! `/v1/offer-sets`: released private offers for several products that a buyer accepts at
 //! once, or not at all.
 
-use super::agreements::{agreement_json, buyer_agreements_with, read_accept_body, record_acceptance, refused};
+use super::agreements::{agreement_json, buyer_agreements_with, read_accept_body, refuse_in_aws_mode, refused};
 use super::auth::Role;
 use super::offers::{buyer_offer, own_offer};
 use super::{fetch, json_response, mutate, new_id, Api, ApiError, Call, Done};
@@ -152,6 +152,7 @@ pub async fn accept<S: Store>(
     call: Call,
 ) -> Result<Response, ApiError> {
     let me = call.require(&[Role::Buyer])?.clone();
+    refuse_in_aws_mode(&api)?;
     mutate(&api, &call, || async {
         let (configuration, net_terms) = read_accept_body(&call.json()?)?;
         let (seller, set) = visible_set(&api, &call, &id).await?;
@@ -185,7 +186,7 @@ pub async fn accept<S: Store>(
         let made: Vec<Value> = acceptances.iter().map(|a| agreement_json(&a.agreement, today)).collect();
         let mut change = Change::new(now);
         for acceptance in acceptances {
-            record_acceptance(&mut change, &seller, acceptance, &agreements);
+            change.record_acceptance(&seller, acceptance, &agreements);
         }
         let accepted = OfferSetRecord { state: ACCEPTED.to_owned(), version: set.version + 1, ..set.clone() };
         change.update(&seller, Record::OfferSet(accepted), set.version);

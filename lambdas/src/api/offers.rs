@@ -29,6 +29,14 @@ fn pick_offer(record: Record) -> Option<OfferRecord> {
     }
 }
 
+/// The offer as its seller sees it: with `marketplace`, its publication to AWS, if any.
+fn with_publication(mut offer: Value, publication: Option<&Record>) -> Value {
+    if let (Some(map), Some(publication)) = (offer.as_object_mut(), publication) {
+        map.insert("marketplace".to_owned(), publication.to_json());
+    }
+    offer
+}
+
 /// The caller's own offer (sellers and resellers own the offers they make).
 pub(super) async fn own_offer<S: Store>(api: &Api<S>, call: &Call, id: &str) -> Result<OfferRecord, ApiError> {
     let me = call.require(SELLERS)?;
@@ -176,7 +184,14 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
 /// `GET /v1/offers`: the caller's offers.
 pub async fn list<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Result<Response, ApiError> {
     let me = call.require(SELLERS)?;
-    let offers: Vec<Value> = api.store.list(&me.account, Kind::Offer).await?.iter().map(Record::to_json).collect();
+    let publications = api.store.list(&me.account, Kind::Publication).await?;
+    let offers: Vec<Value> = api
+        .store
+        .list(&me.account, Kind::Offer)
+        .await?
+        .iter()
+        .map(|r| with_publication(r.to_json(), publications.iter().find(|p| p.id() == r.id())))
+        .collect();
     Ok(json_response(StatusCode::OK, json!({"offers": offers})))
 }
 
@@ -186,11 +201,15 @@ pub async fn show<S: Store>(
     Path(id): Path<String>,
     call: Call,
 ) -> Result<Response, ApiError> {
-    let offer = match call.identity.role {
-        Role::Buyer => buyer_offer(&api, &call.identity.account, &id).await?.1,
-        Role::Seller | Role::Reseller => own_offer(&api, &call, &id).await?,
+    let body = match call.identity.role {
+        Role::Buyer => offer_json(&buyer_offer(&api, &call.identity.account, &id).await?.1),
+        Role::Seller | Role::Reseller => {
+            let offer = own_offer(&api, &call, &id).await?;
+            let publication = api.store.get(&call.identity.account, Kind::Publication, &id).await?;
+            with_publication(offer_json(&offer), publication.as_ref())
+        }
     };
-    Ok(json_response(StatusCode::OK, offer_json(&offer)))
+    Ok(json_response(StatusCode::OK, body))
 }
 
 /// `PATCH /v1/offers/{id}`: replaces a draft's document.
@@ -208,7 +227,7 @@ pub async fn edit<S: Store>(
 }
 
 /// The caller's offer at the version its `If-Match` names (if it names one).
-async fn current<S: Store>(api: &Api<S>, call: &Call, id: &str) -> Result<OfferRecord, ApiError> {
+pub(super) async fn current<S: Store>(api: &Api<S>, call: &Call, id: &str) -> Result<OfferRecord, ApiError> {
     let record = own_offer(api, call, id).await?;
     call.check_version(&format!("offer {id}"), record.version)?;
     Ok(record)
@@ -235,6 +254,11 @@ pub async fn release<S: Store>(
     Path(id): Path<String>,
     call: Call,
 ) -> Result<Response, ApiError> {
+    if api.marketplace.is_some() {
+        return Err(ApiError::conflict(format!(
+            "this Offerdesk runs in aws mode: an offer is released by publishing it to AWS Marketplace (POST /v1/offers/{id}/publish)"
+        )));
+    }
     mutate(&api, &call, || async {
         let record = current(&api, &call, &id).await?;
         let context = context_for(&api, &call.identity.account, &record.offer).await?;
@@ -282,19 +306,6 @@ pub async fn extend_expiry<S: Store>(
         save(&api, &call, &record, lifecycle::extend_expiry(&record, expiry, api.now()))
     })
     .await
-}
-
-/// `POST /v1/offers/{id}/publish`: sends the offer to AWS Marketplace, which needs mode
-/// `aws`; this Offerdesk runs in `sandbox` mode, where buyers accept through the API.
-pub async fn publish<S: Store>(
-    State(api): State<Arc<Api<S>>>,
-    Path(id): Path<String>,
-    call: Call,
-) -> Result<Response, ApiError> {
-    own_offer(&api, &call, &id).await?;
-    Err(ApiError::conflict(
-        "this Offerdesk runs in sandbox mode: buyers accept offers through its API and nothing is sent to AWS Marketplace",
-    ))
 }
 
 /// A required `YYYY-MM-DD` member of a JSON body.

@@ -7,8 +7,11 @@ use offerdesk_lambdas::dynamodb::DynamoStore;
 async fn main() -> Result<(), lambda_http::Error> {
     offerdesk_lambdas::logging::init();
     let table = std::env::var("OFFERDESK_TABLE").unwrap_or_else(|_| "offerdesk".to_owned());
+    let mode = offerdesk_lambdas::marketplace::Mode::from_env()?;
     let store = DynamoStore::from_env(table).await;
-    let router =
-        Api { store, authentication: Authentication::Gateway, clock: Clock::system() }.router().fallback(not_found);
+    let marketplace = mode.catalog().await;
+    let router = Api { store, authentication: Authentication::Gateway, clock: Clock::system(), marketplace }
+        .router()
+        .fallback(not_found);
     lambda_http::run(router).await
 }

@@ -51,7 +51,7 @@ fn next_due(record: &Record, today: NaiveDate) -> Option<NaiveDate> {
     match record {
         Record::Offer(offer) => offer.next_due(),
         Record::Agreement(agreement) => agreement.next_due(today),
-        Record::ResaleAuthorization(_) | Record::OfferSet(_) | Record::Webhook(_) => None,
+        _ => None,
     }
 }
 
@@ -77,6 +77,9 @@ pub(super) fn record_item(tenant: &str, record: &Record, now: DateTime<Utc>) -> 
 /// The items a new record adds besides itself: the lookup of its owner by id and, for an
 /// agreement, its place in the buyer's list.
 pub(super) fn index_items(tenant: &str, record: &Record) -> Vec<Item> {
+    if !record.kind().is_looked_up() {
+        return Vec::new();
+    }
     let mut items = vec![Item::from([
         ("pk".to_owned(), s(lookup_pk(record.id()))),
         ("sk".to_owned(), s(LOOKUP_SK)),

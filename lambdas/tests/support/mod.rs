@@ -125,6 +125,11 @@ pub struct Stack {
 impl Stack {
     /// The API's clock starts at `now` (the samples are dated early 2023).
     pub fn start(now: &str) -> Stack {
+        Stack::start_with(now, None)
+    }
+
+    /// A stack in mode `aws` when given the Catalog API client (a mocked one in tests).
+    pub fn start_with(now: &str, marketplace: Option<offerdesk_lambdas::marketplace::Catalog>) -> Stack {
         let moto = Moto::start();
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let calls = CallCounter::default();
@@ -145,6 +150,7 @@ impl Stack {
                 store: store.clone(),
                 authentication: Authentication::DevKey(key.clone()),
                 clock: Clock::starting_at(start),
+                marketplace,
             };
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let port = listener.local_addr().unwrap().port();

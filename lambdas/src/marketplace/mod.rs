@@ -1,0 +1,65 @@
+//! The AWS Marketplace connector, for mode `aws`: offers are published with the Catalog
+//! API, AWS's EventBridge events drive the agreements, and existing agreements are
+//! imported from the Agreement API. In mode `sandbox` (the default) none of this runs and
+//! buyers accept through Offerdesk's API.
+
+pub mod agreements;
+pub mod aws_errors;
+pub mod catalog;
+pub mod events;
+pub mod publish;
+
+pub use catalog::{Catalog, CatalogError, ChangeSetReport, ChangeSetStatus};
+
+/// Where offers live and who accepts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Buyers accept through Offerdesk's API; nothing is sent to AWS.
+    #[default]
+    Sandbox,
+    /// Offers are published to AWS Marketplace; acceptance comes only from AWS's events.
+    Aws,
+}
+
+impl Mode {
+    /// `sandbox` or `aws` (as `OFFERDESK_MODE` and `--mode` take it).
+    pub fn parse(text: &str) -> Option<Mode> {
+        match text {
+            "sandbox" => Some(Mode::Sandbox),
+            "aws" => Some(Mode::Aws),
+            _ => None,
+        }
+    }
+
+    /// `OFFERDESK_MODE` (`sandbox` when unset).
+    ///
+    /// # Errors
+    /// Any other value, named.
+    pub fn from_env() -> Result<Mode, String> {
+        match std::env::var("OFFERDESK_MODE") {
+            Err(_) => Ok(Mode::Sandbox),
+            Ok(text) => Mode::parse(&text).ok_or(format!("OFFERDESK_MODE is {text:?}: use sandbox or aws")),
+        }
+    }
+
+    /// The Catalog API client the mode needs: none in `sandbox`.
+    pub async fn catalog(self) -> Option<Catalog> {
+        match self {
+            Mode::Sandbox => None,
+            Mode::Aws => Some(Catalog::from_env().await),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Sandbox => "sandbox",
+            Mode::Aws => "aws",
+        }
+    }
+}
+
+/// The AWS agreement id of an Offerdesk agreement: an agreement amended on AWS keeps its
+/// id there, while Offerdesk keeps each amendment as its own record, `<id>.2`, `<id>.3`.
+pub fn aws_agreement_id(id: &str) -> &str {
+    id.split_once('.').map_or(id, |(aws, _)| aws)
+}
