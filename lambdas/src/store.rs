@@ -210,3 +210,24 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// `Corrupt`, `Unavailable`.
     fn events(&self, tenant: &str) -> impl Future<Output = Result<Vec<Value>, StoreError>> + Send;
 }
+
+/// The buyer's agreements with one seller (what acceptance checks against).
+///
+/// # Errors
+/// The store's.
+pub async fn buyer_agreements_with<S: Store>(
+    store: &S,
+    buyer: &str,
+    seller: &str,
+) -> Result<Vec<AgreementRecord>, StoreError> {
+    Ok(store
+        .buyer_agreements(buyer)
+        .await?
+        .into_iter()
+        .filter(|(tenant, _)| tenant == seller)
+        .filter_map(|(_, record)| match record {
+            Record::Agreement(a) => Some(a),
+            _ => None,
+        })
+        .collect())
+}

@@ -39,14 +39,7 @@ pub(super) async fn buyer_agreements_with<S: Store>(
     buyer: &str,
     seller: &str,
 ) -> Result<Vec<AgreementRecord>, ApiError> {
-    Ok(api
-        .store
-        .buyer_agreements(buyer)
-        .await?
-        .into_iter()
-        .filter(|(tenant, _)| tenant == seller)
-        .filter_map(|(_, record)| pick_agreement(record))
-        .collect())
+    Ok(crate::store::buyer_agreements_with(&api.store, buyer, seller).await?)
 }
 
 /// The optional accept body: `{"configuration": {"selectorValue": "P12M", "dimensions":

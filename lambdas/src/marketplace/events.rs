@@ -12,7 +12,7 @@ use super::aws_agreement_id;
 use super::aws_errors;
 use super::catalog::{Catalog, CatalogError, ChangeSetReport, ChangeSetStatus};
 use crate::records::{AwsEventRecord, AwsLinkRecord, Kind, ParkedRecord, PublicationRecord, PublicationStatus, Record};
-use crate::store::{Change, Store, StoreError};
+use crate::store::{buyer_agreements_with, Change, Store, StoreError};
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use chrono::{DateTime, Days, Utc};
 use offerdesk_core::lifecycle::{self, AcceptRequest, AgreementRecord, Ending, OfferRecord};
@@ -145,19 +145,46 @@ impl<S: Store> Ingester<S> {
     /// The store or the Catalog API failed: nothing of this event was stored, and it can
     /// be retried (EventBridge retries the Lambda).
     pub async fn ingest(&self, event: EventBridgeEvent<Value>, now: DateTime<Utc>) -> Result<Outcome, IngestError> {
-        let mut queue = VecDeque::from([event]);
+        // Each event with the id it was parked under, if it was.
+        let mut queue: VecDeque<(EventBridgeEvent<Value>, Option<String>)> = VecDeque::from([(event, None)]);
         let mut first = None;
-        while let Some(event) = queue.pop_front() {
-            let (outcome, arrived) = self.apply(&event, now).await?;
+        while let Some((event, parked_under)) = queue.pop_front() {
+            let applied = match self.apply(&event, now).await {
+                Ok((outcome, arrived)) => self.unpark_all(&event, &arrived).await.map(|more| (outcome, more)),
+                Err(e) => Err(e),
+            };
+            let (outcome, unparked) = match applied {
+                Ok(done) => done,
+                Err(e) => {
+                    // What was taken out of the parking goes back, so a retry finds it.
+                    let pending = std::iter::once((event, parked_under)).chain(queue);
+                    for (waiting, id) in pending {
+                        if let (Some(id), Some(tenant)) = (id, waiting.account.clone()) {
+                            self.park(&tenant, &id, &waiting).await?;
+                        }
+                    }
+                    return Err(e);
+                }
+            };
             tracing::info!(event_id = ?event.id, detail_type = %event.detail_type, ?outcome, "aws marketplace event");
             first.get_or_insert(outcome);
-            if let Some(tenant) = &event.account {
-                for id in arrived {
-                    queue.extend(self.unpark(tenant, &id).await?);
-                }
-            }
+            queue.extend(unparked);
         }
         Ok(first.unwrap_or(Outcome::Duplicate))
+    }
+
+    /// The events parked under each of `arrived` (ids the event made), taken out.
+    async fn unpark_all(
+        &self,
+        event: &EventBridgeEvent<Value>,
+        arrived: &[String],
+    ) -> Result<Vec<(EventBridgeEvent<Value>, Option<String>)>, IngestError> {
+        let Some(tenant) = &event.account else { return Ok(Vec::new()) };
+        let mut unparked = Vec::new();
+        for id in arrived {
+            unparked.extend(self.unpark(tenant, id).await?.into_iter().map(|e| (e, Some(id.clone()))));
+        }
+        Ok(unparked)
     }
 
     async fn apply(
@@ -304,21 +331,6 @@ impl<S: Store> Ingester<S> {
         Ok(Step::Commit { change, outcome: format!("offer {} released", offer.id), arrived: Vec::new() })
     }
 
-    /// The buyer's agreements with this seller.
-    async fn buyer_agreements(&self, tenant: &str, buyer: &str) -> Result<Vec<AgreementRecord>, StoreError> {
-        Ok(self
-            .store
-            .buyer_agreements(buyer)
-            .await?
-            .into_iter()
-            .filter(|(t, _)| t == tenant)
-            .filter_map(|(_, r)| match r {
-                Record::Agreement(a) => Some(a),
-                _ => None,
-            })
-            .collect())
-    }
-
     /// The agreement an AWS agreement id stands for now: the latest of its amendments.
     async fn current_agreement(&self, tenant: &str, aws_id: &str) -> Result<Option<AgreementRecord>, StoreError> {
         let mut current = match self.store.get(tenant, Kind::Agreement, aws_id).await? {
@@ -347,7 +359,7 @@ impl<S: Store> Ingester<S> {
         agreement_id: &str,
         at: DateTime<Utc>,
     ) -> Result<Step, IngestError> {
-        let agreements = self.buyer_agreements(tenant, buyer).await?;
+        let agreements = buyer_agreements_with(&self.store, buyer, tenant).await?;
         if let Some(replaced) = &offer.offer.agreement_id {
             if !agreements.iter().any(|a| a.id == replaced.value) {
                 return Ok(Step::Park(aws_agreement_id(&replaced.value).to_owned()));
