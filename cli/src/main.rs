@@ -1,6 +1,9 @@
 //! `offerdesk`: validate AWS Marketplace change sets and offers offline, before AWS sees them.
 
+mod import;
+mod ingest;
 mod local;
+mod publish;
 mod serve;
 mod tick;
 mod token;
@@ -37,6 +40,19 @@ enum Command {
     /// Against the same table and endpoint as `serve`. Prints what it did as JSON. Running it
     /// twice, or two at once, does nothing twice.
     Tick(tick::Args),
+    /// Check a change set or an offer document, then send it to AWS Marketplace.
+    ///
+    /// Nothing is sent if a rule is broken (the violations are printed as by `validate`).
+    /// Sent with StartChangeSet and a client token made from the document, so the same
+    /// document is never sent twice; throttling is retried. With --wait, follows the change
+    /// set until AWS has applied or refused it and prints AWS's errors mapped onto the
+    /// document. AWS credentials and region come from the standard AWS environment.
+    Publish(publish::Args),
+    /// Bring what a seller already has on AWS Marketplace into the table.
+    #[command(subcommand)]
+    Import(import::What),
+    /// Apply AWS Marketplace EventBridge events to the table, as the events Lambda does.
+    Ingest(ingest::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,5 +61,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::Token(args) => token::run(&args),
         Command::Tick(args) => tick::run(&args),
+        Command::Publish(args) => publish::run(&args),
+        Command::Import(what) => import::run(&what),
+        Command::Ingest(args) => ingest::run(&args),
     }
 }

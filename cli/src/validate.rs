@@ -33,7 +33,7 @@ enum Format {
     Text,
 }
 
-fn parse_now_arg(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_now_arg(text: &str) -> Result<NaiveDate, String> {
     parse_now(text).ok_or_else(|| {
         format!("\"{text}\" is neither an RFC 3339 instant (2023-01-01T00:00:00Z) nor a date (2023-01-01)")
     })
@@ -84,7 +84,7 @@ fn display_name(path: &Path) -> String {
 }
 
 /// Reads and parses a JSON file (or standard input), with the position of a syntax error.
-fn read_json(path: &Path) -> Result<Value, String> {
+pub(crate) fn read_json(path: &Path) -> Result<Value, String> {
     let name = display_name(path);
     let text = if path.as_os_str() == "-" {
         let mut text = String::new();
@@ -112,7 +112,7 @@ fn without_position(e: &serde_json::Error) -> String {
     text.rsplit_once(" at line ").map_or(text.clone(), |(message, _)| message.to_owned())
 }
 
-fn read_context(path: &Path, value: &Value) -> Result<Context, String> {
+pub(crate) fn read_context(path: &Path, value: &Value) -> Result<Context, String> {
     let mut reader = Reader::default();
     let context = Context::read(value, &mut reader);
     match reader.violations.first() {

@@ -49,8 +49,9 @@ fn sent_position(sent: &[Value], change_type: &str, nth: usize) -> Option<usize>
 }
 
 /// The violations of a failed change set. `sent` is the change set as sent (a reported
-/// change is the sent one of its type, in order); `offer` gives the document paths.
-pub fn violations(report: &ChangeSetReport, sent: &Value, offer: &Offer) -> Vec<AwsViolation> {
+/// change is the sent one of its type, in order). With `offer` (an offer document was
+/// given) paths point into it; without, into the change set.
+pub fn violations(report: &ChangeSetReport, sent: &Value, offer: Option<&Offer>) -> Vec<AwsViolation> {
     let sent_changes = sent.get("ChangeSet").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     let mut out = Vec::new();
     for (position, change) in report.changes.iter().enumerate() {
@@ -59,7 +60,7 @@ pub fn violations(report: &ChangeSetReport, sent: &Value, offer: &Offer) -> Vec<
         for (aws, message) in &change.errors {
             out.push(AwsViolation {
                 code: rules_code(aws).map_or_else(|| format!("aws.{aws}"), |c| c.as_str().to_owned()),
-                path: offer_field(&change.change_type, offer),
+                path: offer.map_or_else(|| format!("/ChangeSet/{index}"), |o| offer_field(&change.change_type, o)),
                 message: format!("AWS Marketplace refused {}: {message}", change.change_type),
                 aws: aws.clone(),
                 change: format!("/ChangeSet/{index}"),

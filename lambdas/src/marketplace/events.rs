@@ -307,7 +307,7 @@ impl<S: Store> Ingester<S> {
             ChangeSetStatus::Failed => {
                 let report = self.describe(change_set_id).await?;
                 next.status = PublicationStatus::Failed;
-                next.violations = aws_errors::violations(&report, &publication.sent, &offer.offer);
+                next.violations = aws_errors::violations(&report, &publication.sent, Some(&offer.offer));
                 format!("AWS Marketplace refused offer {}: {} errors", offer.id, next.violations.len())
             }
             ChangeSetStatus::Cancelled => {
