@@ -3,44 +3,13 @@
 //! /DescribeChangeSet`), found through the standard `AWS_ENDPOINT_URL_MARKETPLACE_CATALOG`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests")]
 
-use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+mod catalog_stand_in;
+
+use catalog_stand_in::{stand_in, Catalog};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
-
-/// What the stand-in received, and how it answers `DescribeChangeSet`.
-#[derive(Default)]
-struct Catalog {
-    started: Mutex<Vec<Value>>,
-    describe: Mutex<Value>,
-}
-
-async fn start_change_set(State(catalog): State<Arc<Catalog>>, Json(request): Json<Value>) -> Json<Value> {
-    catalog.started.lock().unwrap().push(request);
-    Json(
-        json!({"ChangeSetId": "cs-cli", "ChangeSetArn": "arn:aws:aws-marketplace:us-east-1:111111111111:AWSMarketplace/ChangeSet/cs-cli"}),
-    )
-}
-
-async fn describe_change_set(State(catalog): State<Arc<Catalog>>) -> Json<Value> {
-    Json(catalog.describe.lock().unwrap().clone())
-}
-
-/// The stand-in on a free port, stopped with the test's runtime.
-fn stand_in(catalog: Arc<Catalog>) -> (tokio::runtime::Runtime, u16) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let app = Router::new()
-        .route("/StartChangeSet", post(start_change_set))
-        .route("/DescribeChangeSet", get(describe_change_set))
-        .with_state(catalog);
-    runtime.spawn(async move { axum::serve(listener, app).await });
-    (runtime, port)
-}
+use std::sync::Arc;
 
 fn publish(port: u16, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_offerdesk"))

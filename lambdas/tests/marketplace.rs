@@ -372,66 +372,151 @@ fn sandbox_mode_publishes_nothing() {
     assert!(reply.body.to_string().contains("sandbox mode"), "{}", reply.body);
 }
 
-/// A corpus `GetAgreementTerms` response (AWS's own mock-up) as the SDK returns it: its
-/// payment schedule and upfront pricing terms, the ones an imported agreement is made of.
-fn corpus_terms(name: &str) -> aws_sdk_marketplaceagreement::operation::get_agreement_terms::GetAgreementTermsOutput {
-    use aws_sdk_marketplaceagreement::primitives::DateTime as SdkTime;
-    use aws_sdk_marketplaceagreement::types::{
-        AcceptedTerm, FixedUpfrontPricingTerm, PaymentScheduleTerm, ScheduleItem,
-    };
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/aws-reference").join(name);
-    let body: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let mut output = aws_sdk_marketplaceagreement::operation::get_agreement_terms::GetAgreementTermsOutput::builder();
-    for entry in body["acceptedTerms"].as_array().unwrap() {
-        if let Some(t) = entry.get("paymentScheduleTerm") {
-            let mut term = PaymentScheduleTerm::builder().currency_code(t["currencyCode"].as_str().unwrap());
-            for item in t["schedule"].as_array().unwrap() {
-                let date = chrono::DateTime::parse_from_rfc3339(item["chargeDate"].as_str().unwrap()).unwrap();
-                term = term.schedule(
-                    ScheduleItem::builder()
-                        .charge_date(SdkTime::from_secs(date.timestamp()))
-                        .charge_amount(item["chargeAmount"].as_str().unwrap())
-                        .build(),
-                );
+/// A corpus `GetAgreementTerms` response (AWS's own mock-up, JSON) as the Agreement API
+/// sends it: RPC v2 CBOR, its dates as CBOR timestamps.
+fn wire_terms(name: &str) -> aws_smithy_runtime_api::http::Response {
+    fn encode(value: &Value, out: &mut aws_smithy_cbor::Encoder) {
+        match value {
+            Value::Null => {
+                out.null();
             }
-            output = output.accepted_terms(AcceptedTerm::PaymentScheduleTerm(term.build()));
-        }
-        if let Some(t) = entry.get("fixedUpfrontPricingTerm") {
-            let term = FixedUpfrontPricingTerm::builder()
-                .currency_code(t["currencyCode"].as_str().unwrap())
-                .price(t["price"].as_str().unwrap())
-                .build();
-            output = output.accepted_terms(AcceptedTerm::FixedUpfrontPricingTerm(term));
+            Value::Bool(b) => {
+                out.boolean(*b);
+            }
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => {
+                    out.long(i);
+                }
+                None => {
+                    out.double(n.as_f64().unwrap());
+                }
+            },
+            Value::String(text) => match chrono::DateTime::parse_from_rfc3339(text) {
+                Ok(t) => {
+                    out.timestamp(&aws_smithy_types::DateTime::from_secs(t.timestamp()));
+                }
+                Err(_) => {
+                    out.str(text);
+                }
+            },
+            Value::Array(items) => {
+                out.array(items.len());
+                items.iter().for_each(|i| encode(i, out));
+            }
+            Value::Object(map) => {
+                out.map(map.len());
+                for (key, item) in map {
+                    out.str(key);
+                    encode(item, out);
+                }
+            }
         }
     }
-    output.build()
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/aws-reference").join(name);
+    let mut body: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    body.as_object_mut().unwrap().remove("ResponseMetadata");
+    // One mock-up puts two terms in one union entry; the wire never does (the SDK refuses
+    // it): one entry per term.
+    let entries: Vec<Value> = body["acceptedTerms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e.as_object().unwrap().iter().map(|(k, v)| json!({k.clone(): v.clone()})).collect::<Vec<_>>())
+        .collect();
+    body["acceptedTerms"] = Value::Array(entries);
+    let mut out = aws_smithy_cbor::Encoder::new(Vec::new());
+    encode(&body, &mut out);
+    let mut response = aws_smithy_runtime_api::http::Response::new(
+        aws_smithy_runtime_api::http::StatusCode::try_from(200).unwrap(),
+        aws_smithy_types::body::SdkBody::from(out.into_writer()),
+    );
+    response.headers_mut().insert("content-type", "application/cbor");
+    response.headers_mut().insert("smithy-protocol", "rpc-v2-cbor");
+    response
+}
+
+/// An agreement as `SearchAgreements` lists it: accepted 2020-01-01, ending 2022-01-01.
+fn agreement_summary(
+    id: &str,
+    status: aws_sdk_marketplaceagreement::types::AgreementStatus,
+) -> aws_sdk_marketplaceagreement::types::AgreementViewSummary {
+    use aws_sdk_marketplaceagreement::primitives::DateTime as SdkTime;
+    use aws_sdk_marketplaceagreement::types::{Acceptor, AgreementViewSummary, ProposalSummary, Resource};
+    AgreementViewSummary::builder()
+        .agreement_id(id)
+        .acceptance_time(SdkTime::from_secs(1_577_836_800))
+        .start_time(SdkTime::from_secs(1_577_836_800))
+        .end_time(SdkTime::from_secs(1_640_995_200))
+        .acceptor(Acceptor::builder().account_id(BUYER).build())
+        .proposal_summary(
+            ProposalSummary::builder()
+                .offer_id("offer-aws9")
+                .resources(Resource::builder().id("prod-aws9").r#type("SaaSProduct").build())
+                .build(),
+        )
+        .status(status)
+        .build()
+}
+
+#[test]
+fn every_corpus_agreement_terms_response_imports() {
+    use aws_sdk_marketplaceagreement::operation::search_agreements::SearchAgreementsOutput;
+    use aws_sdk_marketplaceagreement::types::AgreementStatus;
+    use aws_sdk_marketplaceagreement::Client as AgreementClient;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/aws-reference");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("agreements_api__"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 5);
+    let stack = Stack::start(NOW);
+    let seller = stack.token(Role::Seller, SELLER);
+    let now = chrono::DateTime::parse_from_rfc3339("2021-06-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    for (i, file) in files.iter().enumerate() {
+        let id = format!("agmt-corpus{i}");
+        let listed = id.clone();
+        let search = mock!(AgreementClient::search_agreements).then_compute_output(move |_| {
+            SearchAgreementsOutput::builder()
+                .agreement_view_summaries(agreement_summary(&listed, AgreementStatus::Active))
+                .build()
+        });
+        let file = file.clone();
+        let terms = mock!(AgreementClient::get_agreement_terms).then_http_response(move || wire_terms(&file));
+        let client: AgreementClient = mock_client!(aws_sdk_marketplaceagreement, RuleMode::MatchAny, [&search, &terms]);
+        let import = offerdesk_lambdas::marketplace::agreements::import(&client, &stack.store, SELLER, now, |_, _| {});
+        let report = stack.block_on(import).unwrap_or_else(|e| panic!("{}: {e}", files[i]));
+        assert_eq!(report.imported, std::slice::from_ref(&id), "{}", files[i]);
+        // What the response says: its currency (if any term names one), and whether an
+        // upfront pricing term makes it a contract.
+        let text = std::fs::read_to_string(dir.join(&files[i])).unwrap();
+        let body: Value = serde_json::from_str(&text).unwrap();
+        let terms: Vec<&Value> =
+            body["acceptedTerms"].as_array().unwrap().iter().flat_map(|e| e.as_object().unwrap().values()).collect();
+        let currency = terms.iter().find_map(|t| t.get("currencyCode")).cloned().unwrap_or(Value::Null);
+        let upfront = terms
+            .iter()
+            .any(|t| matches!(t["type"].as_str(), Some("FixedUpfrontPricingTerm" | "ConfigurableUpfrontPricingTerm")));
+        let imported = agreement(&stack, &seller, &id);
+        assert_eq!(
+            (&imported["currency"], imported["isContract"].as_bool()),
+            (&currency, Some(upfront)),
+            "{}",
+            files[i]
+        );
+        // AWS's end instant, 2022-01-01T00:00Z, leaves 2021-12-31 as the last day.
+        assert_eq!((imported["start"].as_str(), imported["end"].as_str()), (Some("2020-01-01"), Some("2021-12-31")));
+    }
 }
 
 #[test]
 fn existing_agreements_are_imported_from_the_agreement_api() {
     use aws_sdk_marketplaceagreement::operation::search_agreements::SearchAgreementsOutput;
-    use aws_sdk_marketplaceagreement::primitives::DateTime as SdkTime;
-    use aws_sdk_marketplaceagreement::types::{
-        Acceptor, AgreementStatus, AgreementViewSummary, ProposalSummary, Resource,
-    };
+    use aws_sdk_marketplaceagreement::types::AgreementStatus;
     use aws_sdk_marketplaceagreement::Client as AgreementClient;
 
-    let summary = |id: &str, status: AgreementStatus| {
-        AgreementViewSummary::builder()
-            .agreement_id(id)
-            .acceptance_time(SdkTime::from_secs(1_577_836_800)) // 2020-01-01
-            .start_time(SdkTime::from_secs(1_577_836_800))
-            .end_time(SdkTime::from_secs(1_640_995_200)) // 2022-01-01
-            .acceptor(Acceptor::builder().account_id(BUYER).build())
-            .proposal_summary(
-                ProposalSummary::builder()
-                    .offer_id("offer-aws9")
-                    .resources(Resource::builder().id("prod-aws9").r#type("SaaSProduct").build())
-                    .build(),
-            )
-            .status(status)
-            .build()
-    };
+    let summary = agreement_summary;
     // Two pages, as proposer.
     let search = mock!(AgreementClient::search_agreements)
         .match_requests(|r| r.filters().iter().any(|f| f.name() == Some("PartyType") && f.values() == ["Proposer"]))
@@ -447,15 +532,15 @@ fn existing_agreements_are_imported_from_the_agreement_api() {
     let terms = mock!(AgreementClient::get_agreement_terms)
         .match_requests(|r| r.agreement_id() == Some("agmt-schedule"))
         .sequence()
-        .output(|| {
-            corpus_terms("agreements_api__seller__get_agreement_terms_payment_schedule__mockup_agreement_terms.json")
+        .http_response(|| {
+            wire_terms("agreements_api__seller__get_agreement_terms_payment_schedule__mockup_agreement_terms.json")
         })
         .build();
     let auto_renewal = mock!(AgreementClient::get_agreement_terms)
         .match_requests(|r| r.agreement_id() == Some("agmt-cancelled"))
         .sequence()
-        .output(|| {
-            corpus_terms("agreements_api__seller__get_agreement_terms_auto_renewal__mockup_agreement_terms.json")
+        .http_response(|| {
+            wire_terms("agreements_api__seller__get_agreement_terms_auto_renewal__mockup_agreement_terms.json")
         })
         .build();
     let client: AgreementClient =

@@ -115,7 +115,7 @@ fn paths() -> Value {
         "/v1/offers/{id}/cancel": {"parameters": id_parameter(), "post": mutation("Cancel an offer", None, "200", "Offer")},
         "/v1/offers/{id}/clone": {"parameters": id_parameter(), "post": create("Clone an offer", None, "Offer")},
         "/v1/offers/{id}/extend-expiry": {"parameters": id_parameter(), "post": mutation("Extend an offer's expiry", Some("ExtendExpiry"), "200", "Offer")},
-        "/v1/offers/{id}/publish": {"parameters": id_parameter(), "post": mutation("Publish an offer to AWS Marketplace", None, "200", "Offer")},
+        "/v1/offers/{id}/publish": {"parameters": id_parameter(), "post": mutation("Publish an offer to AWS Marketplace", None, "202", "Publication")},
         "/v1/offers/{id}/accept": {"parameters": id_parameter(), "post": create("Accept an offer", Some("AcceptRequest"), "Agreement")},
         "/v1/agreements": {"get": operation("List agreements", None, "200", "AgreementList")},
         "/v1/agreements/{id}": {"parameters": id_parameter(), "get": operation("Get an agreement", None, "200", "Agreement")},
@@ -152,7 +152,7 @@ fn schemas() -> Value {
     let instant = json!({"type": "string", "format": "date-time"});
     let decimal =
         json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$", "description": "A decimal number as text"});
-    json!({
+    let mut all = json!({
         "Violation": {"type": "object", "required": ["code", "path", "message"], "properties": {
             "code": {"type": "string", "description": "A RULES.md code (`schedule.charge_in_past`), or for errors that are not rules: auth.*, not_found, conflict, precondition_failed, idempotency.key_reused, internal, unavailable"},
             "path": {"type": "string", "description": "A JSON Pointer into the request body"},
@@ -167,7 +167,9 @@ fn schemas() -> Value {
         "OfferInput": {"description": "An offer document, or a change set with one offer", "anyOf": [schema("OfferDocument"), schema("ChangeSet")]},
         "Offer": {"type": "object", "required": ["id", "state", "version", "document"], "properties": {
             "id": {"type": "string"}, "state": {"enum": ["draft", "released", "accepted", "expired", "cancelled"]},
-            "version": {"type": "integer", "minimum": 1}, "document": schema("OfferDocument")}},
+            "version": {"type": "integer", "minimum": 1}, "document": schema("OfferDocument"),
+            "marketplace": schema("Publication")}},
+
         "OfferList": list("offers", "Offer"),
         "ExtendExpiry": {"type": "object", "required": ["expiry"], "properties": {"expiry": date}},
         "AcceptRequest": {"type": "object", "properties": {
@@ -210,6 +212,29 @@ fn schemas() -> Value {
             "subject": {"type": "object", "required": ["kind", "id"], "properties": {"kind": {"enum": ["offer", "agreement"]}, "id": {"type": "string"}}},
             "data": {"type": "object"}}},
         "EventList": list("events", "Event"),
+    });
+    if let (Some(all), Value::Object(marketplace)) = (all.as_object_mut(), marketplace_schemas(&instant)) {
+        all.extend(marketplace);
+    }
+    all
+}
+
+/// An offer's publication to AWS Marketplace (mode `aws`) and AWS's errors.
+fn marketplace_schemas(instant: &Value) -> Value {
+    json!({
+        "AwsViolation": {"type": "object", "required": ["code", "path", "message", "aws", "change"], "properties": {
+            "code": {"type": "string", "description": "A RULES.md code where exactly one names AWS's ErrorCode, else aws.<ErrorCode>"},
+            "path": {"type": "string", "description": "JSON Pointer into the offer document"},
+            "message": {"type": "string"}, "aws": {"type": "string", "description": "AWS's ErrorCode"},
+            "change": {"type": "string", "description": "JSON Pointer of the failed change in `sent`"}}},
+        "Publication": {"type": "object", "description": "The offer's publication to AWS Marketplace (mode aws)",
+            "required": ["id", "changeSetId", "status", "violations", "sent", "submittedAt", "updatedAt", "version"], "properties": {
+            "id": {"type": "string"}, "changeSetId": {"type": "string"},
+            "status": {"enum": ["submitted", "succeeded", "failed", "cancelled"]},
+            "awsOfferId": nullable("string"), "violations": {"type": "array", "items": schema("AwsViolation")},
+            "sent": {"type": "object", "description": "The change set sent to StartChangeSet"},
+            "submittedAt": instant, "updatedAt": instant,
+            "version": {"type": "integer", "minimum": 1}}},
     })
 }
 

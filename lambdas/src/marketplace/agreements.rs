@@ -27,11 +27,11 @@ pub enum ImportError {
 
 fn sdk_error<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e: SdkError<E, R>) -> ImportError {
     match e.as_service_error() {
-        Some(s) => ImportError::Refused(format!(
-            "{}: {}",
-            s.code().unwrap_or("Unknown"),
-            s.message().map_or_else(|| format!("{s:?}"), str::to_owned)
-        )),
+        Some(s) => match s.code() {
+            Some(code) => ImportError::Refused(format!("{code}: {}", s.message().unwrap_or_default())),
+            // No error code: an answer the SDK could not read at all.
+            None => ImportError::Unavailable(format!("an unreadable answer: {s:?}")),
+        },
         None => ImportError::Unavailable(format!("{e:?}")),
     }
 }
