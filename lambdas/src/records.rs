@@ -156,6 +156,10 @@ pub struct AwsEventRecord {
     pub detail_type: String,
     pub outcome: String,
     pub event: Value,
+    /// The ids it made (an agreement, an AWS offer id): what was parked under them is
+    /// applied after it, again if a retry comes.
+    #[serde(default)]
+    pub arrived: Vec<String>,
     pub version: u64,
 }
 

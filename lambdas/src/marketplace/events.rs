@@ -195,8 +195,9 @@ impl<S: Store> Ingester<S> {
         let (Some(event_id), Some(tenant)) = (event.id.clone(), event.account.clone()) else {
             return Ok((Outcome::Ignored("the event has no id or account".into()), Vec::new()));
         };
-        if self.store.get(&tenant, Kind::AwsEvent, &event_id).await?.is_some() {
-            return Ok((Outcome::Duplicate, Vec::new()));
+        if let Some(Record::AwsEvent(seen)) = self.store.get(&tenant, Kind::AwsEvent, &event_id).await? {
+            // Applied before; what it unblocks is looked at again, in case that failed.
+            return Ok((Outcome::Duplicate, seen.arrived));
         }
         let at = event.time.unwrap_or(now);
         let step = match read(event) {
@@ -222,6 +223,7 @@ impl<S: Store> Ingester<S> {
                 detail_type: event.detail_type.clone(),
                 outcome: said,
                 event: serde_json::to_value(event).unwrap_or(Value::Null),
+                arrived: arrived.clone(),
                 version: 1,
             }),
         );
