@@ -184,7 +184,11 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
 /// `GET /v1/offers`: the caller's offers.
 pub async fn list<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Result<Response, ApiError> {
     let me = call.require(SELLERS)?;
-    let publications = api.store.list(&me.account, Kind::Publication).await?;
+    // Publications exist in mode aws only.
+    let publications = match api.marketplace {
+        Some(_) => api.store.list(&me.account, Kind::Publication).await?,
+        None => Vec::new(),
+    };
     let offers: Vec<Value> = api
         .store
         .list(&me.account, Kind::Offer)
@@ -254,13 +258,13 @@ pub async fn release<S: Store>(
     Path(id): Path<String>,
     call: Call,
 ) -> Result<Response, ApiError> {
-    if api.marketplace.is_some() {
-        return Err(ApiError::conflict(format!(
-            "this Offerdesk runs in aws mode: an offer is released by publishing it to AWS Marketplace (POST /v1/offers/{id}/publish)"
-        )));
-    }
     mutate(&api, &call, || async {
         let record = current(&api, &call, &id).await?;
+        if api.marketplace.is_some() {
+            return Err(ApiError::conflict(format!(
+                "this Offerdesk runs in aws mode: an offer is released by publishing it to AWS Marketplace (POST /v1/offers/{id}/publish)"
+            )));
+        }
         let context = context_for(&api, &call.identity.account, &record.offer).await?;
         save(&api, &call, &record, lifecycle::release(&record, api.now(), &context))
     })
