@@ -578,3 +578,28 @@ fn existing_agreements_are_imported_from_the_agreement_api() {
     assert!(search_again.imported.is_empty());
     assert_eq!(search_again.already_known, ["agmt-schedule", "agmt-cancelled"]);
 }
+
+#[test]
+fn an_agreement_aws_says_expired_is_expired() {
+    let describe = succeeded("cs-first", "offer-aws1");
+    let stack = Stack::start_with(NOW, Some(catalog(&[&started(&["cs-first"])])));
+    let seller = stack.token(Role::Seller, SELLER);
+    let ingester = Ingester::new(stack.store.clone(), Some(catalog(&[&describe])));
+    let ingest = |e: EventBridgeEvent<Value>| stack.block_on(ingester.ingest(e, chrono::Utc::now())).unwrap();
+    published(&stack, &seller, &base("contract.json"), "/v1/offers");
+    ingest(change_set_event("e1", "Succeeded", "cs-first"));
+    ingest(created("e2", "agmt-aws1", "offer-aws1"));
+    assert_eq!(agreement(&stack, &seller, "agmt-aws1")["end"], "2024-01-01");
+
+    // AWS ends it at noon on 2024-01-01: its last whole day was 2023-12-31.
+    let expired = ended("e3", "agmt-aws1", "EXPIRED", "2024-01-01T12:10:05Z", "offer-aws1");
+    assert!(matches!(ingest(expired), Outcome::Applied(_)));
+    let stored = agreement(&stack, &seller, "agmt-aws1");
+    assert_eq!(stored["end"], "2023-12-31");
+    assert_eq!(stored["announced"], "expired");
+    let events = ok(stack.call("GET", "/v1/events", &seller, ""), 200);
+    let types: Vec<&str> = events["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert!(types.contains(&"agreement.expired"), "{types:?}");
+    // Both 2023 installments were invoiced on the way: nothing is left pending.
+    assert_eq!(installment_states(&stored), ["invoiced", "invoiced"]);
+}
