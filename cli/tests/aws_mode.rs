@@ -1,6 +1,7 @@
-//! Mode `aws` end to end, as a seller runs it locally: `offerdesk serve --mode aws` over a
-//! moto table, publishing to a stand-in of the Catalog API, and `offerdesk ingest` applying
-//! AWS Marketplace's events (as AWS's seller guide shows them) to the same table.
+//! Mode `aws` end to end, as a seller runs it locally: `offerdesk import agreements` from a
+//! stand-in of the Agreement API (RPC v2 CBOR, the corpus's terms), `offerdesk serve --mode
+//! aws` over a moto table publishing to a stand-in of the Catalog API, and `offerdesk
+//! ingest` applying AWS Marketplace's events (as AWS's seller guide shows them).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests")]
 
 mod catalog_stand_in;
@@ -19,13 +20,40 @@ use std::sync::Arc;
 const SELLER: &str = "111111111111";
 const BUYER: &str = "111122223333";
 
-/// `offerdesk` with the local AWS environment: moto for DynamoDB, the stand-in for the
-/// Catalog API.
-fn offerdesk(moto: &str, catalog_port: u16, key: &Path) -> Command {
+/// A stand-in of the Agreement API: one agreement listed, with the terms of the corpus's
+/// payment-schedule mock-up.
+fn agreement_api(runtime: &tokio::runtime::Runtime) -> u16 {
+    use axum::http::header::HeaderName;
+    use axum::routing::post;
+    let cbor = |body: Vec<u8>| {
+        let headers = lambdas_support::agreement_wire::HEADERS.map(|(n, v)| (HeaderName::from_static(n), v));
+        (headers, body)
+    };
+    let search = lambdas_support::agreement_wire::cbor(&json!({"agreementViewSummaries": [{
+        "agreementId": "agmt-imported", "acceptanceTime": "2022-12-01T00:00:00Z", "startTime": "2022-12-01T00:00:00Z",
+        "endTime": "2023-12-01T00:00:00Z", "status": "ACTIVE", "acceptor": {"accountId": BUYER},
+        "proposalSummary": {"offerId": "offer-old", "resources": [{"id": "prod-old", "type": "SaaSProduct"}]}}]}));
+    let terms = lambdas_support::agreement_wire::corpus_terms(
+        "agreements_api__seller__get_agreement_terms_payment_schedule__mockup_agreement_terms.json",
+    );
+    let operation = "/service/AWSMPCommerceService_v20200301/operation";
+    let app = axum::Router::new()
+        .route(&format!("{operation}/SearchAgreements"), post(move || async move { cbor(search) }))
+        .route(&format!("{operation}/GetAgreementTerms"), post(move || async move { cbor(terms) }));
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    port
+}
+
+/// `offerdesk` with the local AWS environment: moto for DynamoDB, the stand-ins for the
+/// Catalog and Agreement APIs.
+fn offerdesk(moto: &str, catalog_port: u16, agreement_port: u16, key: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_offerdesk"));
     command
         .env("AWS_ENDPOINT_URL", moto)
         .env("AWS_ENDPOINT_URL_MARKETPLACE_CATALOG", format!("http://127.0.0.1:{catalog_port}"))
+        .env("AWS_ENDPOINT_URL_MARKETPLACE_AGREEMENT", format!("http://127.0.0.1:{agreement_port}"))
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", "local")
         .env("AWS_SECRET_ACCESS_KEY", "local")
@@ -53,12 +81,13 @@ fn ok(reply: lambdas_support::http::Reply, status: u16) -> Value {
 fn serve_in_aws_mode_publishes_and_ingest_applies_aws_events() {
     let moto = Moto::start();
     let catalog = Arc::new(Catalog::default());
-    let (_runtime, catalog_port) = stand_in(catalog.clone());
+    let (runtime, catalog_port) = stand_in(catalog.clone());
+    let agreement_port = agreement_api(&runtime);
     let dir = std::env::temp_dir().join(format!("offerdesk-aws-mode-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let key = dir.join("dev-key");
 
-    let mut child = offerdesk(&moto.endpoint, catalog_port, &key)
+    let mut child = offerdesk(&moto.endpoint, catalog_port, agreement_port, &key)
         .args(["serve", "--mode", "aws", "--create-table", "--addr", "127.0.0.1:0", "--now", "2023-01-01T12:00:00Z"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -69,13 +98,30 @@ fn serve_in_aws_mode_publishes_and_ingest_applies_aws_events() {
     let _serve = Serve(child);
     let port: u16 = line.trim().rsplit(':').next().unwrap().parse().unwrap_or_else(|_| panic!("{line}"));
     let token = |role: &str, account: &str| {
-        let out = offerdesk(&moto.endpoint, catalog_port, &key)
+        let out = offerdesk(&moto.endpoint, catalog_port, agreement_port, &key)
             .args(["token", "--role", role, "--account", account])
             .output()
             .unwrap();
         String::from_utf8(out.stdout).unwrap().trim().to_owned()
     };
     let (seller, buyer) = (token("seller", SELLER), token("buyer", BUYER));
+
+    // The seller's existing agreement, imported: its charge of 2020-12-01 was invoiced.
+    let import = || {
+        offerdesk(&moto.endpoint, catalog_port, agreement_port, &key)
+            .args(["import", "agreements", "--account", SELLER, "--now", "2023-01-01"])
+            .output()
+            .unwrap()
+    };
+    let out = import();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report, json!({"imported": ["agmt-imported"], "alreadyKnown": []}));
+    let imported = ok(request(port, "GET", "/v1/agreements/agmt-imported", Some(&seller), &[], ""), 200);
+    assert_eq!((imported["status"].as_str(), imported["offerId"].as_str()), (Some("active"), Some("offer-old")));
+    assert_eq!(imported["installments"][0]["state"], "invoiced");
+    let again: Value = serde_json::from_slice(&import().stdout).unwrap();
+    assert_eq!(again["alreadyKnown"], json!(["agmt-imported"]));
 
     // A draft, published: sent to the Catalog API once, awaiting AWS.
     let contract = std::fs::read_to_string(
@@ -109,8 +155,12 @@ fn serve_in_aws_mode_publishes_and_ingest_applies_aws_events() {
     ]);
     let file = dir.join("events.json");
     std::fs::write(&file, events.to_string()).unwrap();
-    let ingest =
-        || offerdesk(&moto.endpoint, catalog_port, &key).args(["ingest", file.to_str().unwrap()]).output().unwrap();
+    let ingest = || {
+        offerdesk(&moto.endpoint, catalog_port, agreement_port, &key)
+            .args(["ingest", file.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
     let out = ingest();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let outcomes = String::from_utf8(out.stdout).unwrap();

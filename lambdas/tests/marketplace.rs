@@ -372,66 +372,15 @@ fn sandbox_mode_publishes_nothing() {
     assert!(reply.body.to_string().contains("sandbox mode"), "{}", reply.body);
 }
 
-/// A corpus `GetAgreementTerms` response (AWS's own mock-up, JSON) as the Agreement API
-/// sends it: RPC v2 CBOR, its dates as CBOR timestamps.
+/// A corpus `GetAgreementTerms` response as the Agreement API sends it.
 fn wire_terms(name: &str) -> aws_smithy_runtime_api::http::Response {
-    fn encode(value: &Value, out: &mut aws_smithy_cbor::Encoder) {
-        match value {
-            Value::Null => {
-                out.null();
-            }
-            Value::Bool(b) => {
-                out.boolean(*b);
-            }
-            Value::Number(n) => match n.as_i64() {
-                Some(i) => {
-                    out.long(i);
-                }
-                None => {
-                    out.double(n.as_f64().unwrap());
-                }
-            },
-            Value::String(text) => match chrono::DateTime::parse_from_rfc3339(text) {
-                Ok(t) => {
-                    out.timestamp(&aws_smithy_types::DateTime::from_secs(t.timestamp()));
-                }
-                Err(_) => {
-                    out.str(text);
-                }
-            },
-            Value::Array(items) => {
-                out.array(items.len());
-                items.iter().for_each(|i| encode(i, out));
-            }
-            Value::Object(map) => {
-                out.map(map.len());
-                for (key, item) in map {
-                    out.str(key);
-                    encode(item, out);
-                }
-            }
-        }
-    }
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/aws-reference").join(name);
-    let mut body: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    body.as_object_mut().unwrap().remove("ResponseMetadata");
-    // One mock-up puts two terms in one union entry; the wire never does (the SDK refuses
-    // it): one entry per term.
-    let entries: Vec<Value> = body["acceptedTerms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|e| e.as_object().unwrap().iter().map(|(k, v)| json!({k.clone(): v.clone()})).collect::<Vec<_>>())
-        .collect();
-    body["acceptedTerms"] = Value::Array(entries);
-    let mut out = aws_smithy_cbor::Encoder::new(Vec::new());
-    encode(&body, &mut out);
     let mut response = aws_smithy_runtime_api::http::Response::new(
         aws_smithy_runtime_api::http::StatusCode::try_from(200).unwrap(),
-        aws_smithy_types::body::SdkBody::from(out.into_writer()),
+        aws_smithy_types::body::SdkBody::from(support::agreement_wire::corpus_terms(name)),
     );
-    response.headers_mut().insert("content-type", "application/cbor");
-    response.headers_mut().insert("smithy-protocol", "rpc-v2-cbor");
+    for (name, value) in support::agreement_wire::HEADERS {
+        response.headers_mut().insert(name, value);
+    }
     response
 }
 

@@ -72,6 +72,7 @@ impl Drop for Moto {
     }
 }
 
+pub mod agreement_wire;
 pub mod http;
 
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
