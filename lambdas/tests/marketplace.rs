@@ -221,12 +221,18 @@ fn a_published_offer_is_released_accepted_amended_and_cancelled_by_aws_events() 
     }
 }
 
-#[test]
-fn events_out_of_order_end_in_the_right_state() {
-    let describe = succeeded("cs-first", "offer-aws1");
+/// A stack in mode `aws` whose one publication becomes change set `cs-first`, which makes
+/// AWS offer `offer-aws1`; with a seller's token and an ingester of AWS's events.
+fn aws_stack() -> (Stack, String, Ingester<offerdesk_lambdas::dynamodb::DynamoStore>) {
     let stack = Stack::start_with(NOW, Some(catalog(&[&started(&["cs-first"])])));
     let seller = stack.token(Role::Seller, SELLER);
-    let ingester = Ingester::new(stack.store.clone(), Some(catalog(&[&describe])));
+    let ingester = Ingester::new(stack.store.clone(), Some(catalog(&[&succeeded("cs-first", "offer-aws1")])));
+    (stack, seller, ingester)
+}
+
+#[test]
+fn events_out_of_order_end_in_the_right_state() {
+    let (stack, seller, ingester) = aws_stack();
     let ingest = |e: EventBridgeEvent<Value>| stack.block_on(ingester.ingest(e, chrono::Utc::now())).unwrap();
     let (offer, _) = published(&stack, &seller, &base("contract.json"), "/v1/offers");
 
@@ -530,10 +536,7 @@ fn existing_agreements_are_imported_from_the_agreement_api() {
 
 #[test]
 fn an_agreement_aws_says_expired_is_expired() {
-    let describe = succeeded("cs-first", "offer-aws1");
-    let stack = Stack::start_with(NOW, Some(catalog(&[&started(&["cs-first"])])));
-    let seller = stack.token(Role::Seller, SELLER);
-    let ingester = Ingester::new(stack.store.clone(), Some(catalog(&[&describe])));
+    let (stack, seller, ingester) = aws_stack();
     let ingest = |e: EventBridgeEvent<Value>| stack.block_on(ingester.ingest(e, chrono::Utc::now())).unwrap();
     published(&stack, &seller, &base("contract.json"), "/v1/offers");
     ingest(change_set_event("e1", "Succeeded", "cs-first"));
