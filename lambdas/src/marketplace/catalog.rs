@@ -75,11 +75,11 @@ pub struct ChangeSetReport {
 }
 
 impl ChangeSetReport {
-    /// The id AWS gave the entity of `entity_type` (`Offer@1.0`) the change set made.
-    pub fn entity_id(&self, entity_type: &str) -> Option<&str> {
+    /// The id AWS gave the offer the change set made or changed (`Offer@1.0`).
+    pub fn offer_id(&self) -> Option<&str> {
         self.changes
             .iter()
-            .filter(|c| c.entity_type.as_deref().is_some_and(|t| t == entity_type))
+            .filter(|c| c.entity_type.as_deref().is_some_and(|t| t.starts_with("Offer@")))
             .find_map(|c| c.entity_id.as_deref())
     }
 }

@@ -286,11 +286,7 @@ impl<S: Store> Ingester<S> {
         let outcome = match status {
             ChangeSetStatus::Succeeded | ChangeSetStatus::InProgress => {
                 let report = self.describe(change_set_id).await?;
-                let aws_offer_id = report
-                    .changes
-                    .iter()
-                    .filter(|c| c.entity_type.as_deref().is_some_and(|t| t.starts_with("Offer@")))
-                    .find_map(|c| c.entity_id.clone());
+                let aws_offer_id = report.offer_id().map(str::to_owned);
                 next.status = PublicationStatus::Succeeded;
                 next.aws_offer_id.clone_from(&aws_offer_id);
                 if let Some(aws_id) = aws_offer_id.filter(|id| *id != offer.id) {
