@@ -40,7 +40,11 @@ pub fn run(what: &What) -> ExitCode {
     };
     runtime.block_on(async {
         let config = aws_config::load_from_env().await;
-        let client = aws_sdk_marketplaceagreement::Client::new(&config);
+        // The Agreement API lives in us-east-1 only, whatever region the table is in.
+        let conf = aws_sdk_marketplaceagreement::config::Builder::from(&config)
+            .region(aws_config::Region::new(offerdesk_lambdas::marketplace::catalog::MARKETPLACE_REGION))
+            .build();
+        let client = aws_sdk_marketplaceagreement::Client::from_conf(conf);
         let store = DynamoStore::from_env(args.table.clone()).await;
         let progress = |id: &str, imported: bool| {
             eprintln!("offerdesk import: {id}: {}", if imported { "imported" } else { "already there" });

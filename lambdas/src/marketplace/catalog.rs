@@ -8,6 +8,9 @@ use aws_sdk_marketplacecatalog::Client;
 use serde_json::Value;
 use std::time::Duration;
 
+/// The one region of the AWS Marketplace Catalog and Agreement APIs.
+pub const MARKETPLACE_REGION: &str = "us-east-1";
+
 /// Attempts per call (the first and retries) when AWS throttles or fails transiently.
 pub const MAX_ATTEMPTS: u32 = 5;
 
@@ -96,9 +99,11 @@ impl Catalog {
     }
 
     /// A client from the standard AWS environment, retrying throttling up to `MAX_ATTEMPTS`.
+    /// The Catalog API lives in us-east-1 only, whatever region the rest uses.
     pub async fn from_env() -> Self {
         let config = aws_config::load_from_env().await;
         let conf = aws_sdk_marketplacecatalog::config::Builder::from(&config)
+            .region(aws_config::Region::new(MARKETPLACE_REGION))
             .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
             .build();
         Self::new(Client::from_conf(conf))
