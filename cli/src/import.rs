@@ -1,7 +1,7 @@
 //! `offerdesk import agreements`: the seller's agreements on AWS Marketplace, from the
 //! Agreement API into the table `serve` and the Lambdas use.
 
-use crate::local::parse_instant;
+use crate::local::{parse_instant, run_async};
 use chrono::{DateTime, Utc};
 use clap::{Args as ClapArgs, Subcommand};
 use offerdesk_lambdas::dynamodb::DynamoStore;
@@ -31,14 +31,7 @@ pub struct Args {
 
 pub fn run(what: &What) -> ExitCode {
     let What::Agreements(args) = what;
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("offerdesk import: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    runtime.block_on(async {
+    run_async("import", async {
         let config = aws_config::load_from_env().await;
         // The Agreement API lives in us-east-1 only, whatever region the table is in.
         let conf = aws_sdk_marketplaceagreement::config::Builder::from(&config)

@@ -40,11 +40,7 @@ pub fn run(args: &Args) -> ExitCode {
             Err(e) => return fail(format!("event {i} is not an EventBridge event: {e}")),
         }
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => return fail(e.to_string()),
-    };
-    runtime.block_on(async {
+    crate::local::run_async("ingest", async {
         let ingester = Ingester::new(DynamoStore::from_env(args.table.clone()).await, Some(Catalog::from_env().await));
         for event in events {
             match ingester.ingest(event, chrono::Utc::now()).await {

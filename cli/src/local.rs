@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveTime, Utc};
 use offerdesk_lambdas::api::auth::DevKey;
+use std::future::Future;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 /// `--dev-key`: where the local development key lives (created on first use).
 #[derive(clap::Args, Clone)]
@@ -34,4 +36,16 @@ pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
     offerdesk_core::values::parse_date(text).map(|date| date.and_time(NaiveTime::MIN).and_utc()).ok_or_else(|| {
         format!("\"{text}\" is neither an RFC 3339 instant (2023-01-01T00:00:00Z) nor a date (2023-01-01)")
     })
+}
+
+/// Runs a subcommand's async work on a single-threaded runtime; if there is none to be had,
+/// says so as `offerdesk <command>: ...` and exits 2.
+pub fn run_async(command: &str, work: impl Future<Output = ExitCode>) -> ExitCode {
+    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(work),
+        Err(e) => {
+            eprintln!("offerdesk {command}: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

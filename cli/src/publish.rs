@@ -68,11 +68,7 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(found) => found,
         Err(message) => return fail(message),
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => return fail(e),
-    };
-    runtime.block_on(async {
+    crate::local::run_async("publish", async {
         let catalog = Catalog::from_env().await;
         let name = format!("Offerdesk {}", args.file.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default());
         let name: String = name.chars().filter(|c| c.is_alphanumeric() || " _+=.:@-".contains(*c)).take(100).collect();
@@ -80,7 +76,7 @@ pub fn run(args: &Args) -> ExitCode {
         let id = match catalog.start(&change_set, &name, &token).await {
             Ok(id) => id,
             Err(CatalogError::Refused { code, message }) => {
-                print(&json!({"valid": false, "violations": [{"code": format!("aws.{code}"), "path": "", "message": message, "aws": code}]}));
+                print(&json!({"valid": false, "violations": [aws_errors::refusal(&code, &message)]}));
                 return ExitCode::from(1);
             }
             Err(e) => return fail(e),

@@ -37,14 +37,10 @@ pub struct Args {
     /// `sandbox`: buyers accept through this API. `aws`: offers are published to AWS
     /// Marketplace with the Catalog API of the standard AWS environment, and acceptance
     /// comes only from AWS's events (the accept endpoints answer 409).
-    #[arg(long, env = "OFFERDESK_MODE", default_value = "sandbox", value_parser = parse_mode)]
+    #[arg(long, env = "OFFERDESK_MODE", default_value = "sandbox")]
     mode: Mode,
     #[command(flatten)]
     key: KeyArgs,
-}
-
-fn parse_mode(text: &str) -> Result<Mode, String> {
-    Mode::parse(text).ok_or_else(|| format!("{text:?} is not a mode: use sandbox or aws"))
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {

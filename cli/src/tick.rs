@@ -1,6 +1,6 @@
 //! `offerdesk tick`: the scheduler once, against the table `serve` uses.
 
-use crate::local::parse_instant;
+use crate::local::{parse_instant, run_async};
 use chrono::{DateTime, Utc};
 use clap::Args as ClapArgs;
 use offerdesk_lambdas::dynamodb::DynamoStore;
@@ -18,14 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("offerdesk tick: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    runtime.block_on(async {
+    run_async("tick", async {
         let store = DynamoStore::from_env(args.table.clone()).await;
         match tick(&store, args.now.unwrap_or_else(Utc::now)).await {
             Ok(report) => {

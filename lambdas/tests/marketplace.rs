@@ -484,20 +484,22 @@ fn existing_agreements_are_imported_from_the_agreement_api() {
                 .agreement_view_summaries(summary("agmt-cancelled", AgreementStatus::Cancelled))
                 .build(),
         });
-    let terms = mock!(AgreementClient::get_agreement_terms)
-        .match_requests(|r| r.agreement_id() == Some("agmt-schedule"))
-        .sequence()
-        .http_response(|| {
-            wire_terms("agreements_api__seller__get_agreement_terms_payment_schedule__mockup_agreement_terms.json")
-        })
-        .build();
-    let auto_renewal = mock!(AgreementClient::get_agreement_terms)
-        .match_requests(|r| r.agreement_id() == Some("agmt-cancelled"))
-        .sequence()
-        .http_response(|| {
-            wire_terms("agreements_api__seller__get_agreement_terms_auto_renewal__mockup_agreement_terms.json")
-        })
-        .build();
+    // Each agreement's terms, once: an agreement imported is not asked for again.
+    let terms_of = |id: &'static str, file: &'static str| {
+        mock!(AgreementClient::get_agreement_terms)
+            .match_requests(move |r| r.agreement_id() == Some(id))
+            .sequence()
+            .http_response(move || wire_terms(file))
+            .build()
+    };
+    let terms = terms_of(
+        "agmt-schedule",
+        "agreements_api__seller__get_agreement_terms_payment_schedule__mockup_agreement_terms.json",
+    );
+    let auto_renewal = terms_of(
+        "agmt-cancelled",
+        "agreements_api__seller__get_agreement_terms_auto_renewal__mockup_agreement_terms.json",
+    );
     let client: AgreementClient =
         mock_client!(aws_sdk_marketplaceagreement, RuleMode::MatchAny, [&search, &terms, &auto_renewal]);
 

@@ -185,16 +185,18 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
 pub async fn list<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Result<Response, ApiError> {
     let me = call.require(SELLERS)?;
     // Publications exist in mode aws only.
-    let publications = match api.marketplace {
-        Some(_) => api.store.list(&me.account, Kind::Publication).await?,
-        None => Vec::new(),
+    let publications: HashMap<String, Record> = match api.marketplace {
+        Some(_) => {
+            api.store.list(&me.account, Kind::Publication).await?.into_iter().map(|p| (p.id().to_owned(), p)).collect()
+        }
+        None => HashMap::new(),
     };
     let offers: Vec<Value> = api
         .store
         .list(&me.account, Kind::Offer)
         .await?
         .iter()
-        .map(|r| with_publication(r.to_json(), publications.iter().find(|p| p.id() == r.id())))
+        .map(|r| with_publication(r.to_json(), publications.get(r.id())))
         .collect();
     Ok(json_response(StatusCode::OK, json!({"offers": offers})))
 }
@@ -209,7 +211,10 @@ pub async fn show<S: Store>(
         Role::Buyer => offer_json(&buyer_offer(&api, &call.identity.account, &id).await?.1),
         Role::Seller | Role::Reseller => {
             let offer = own_offer(&api, &call, &id).await?;
-            let publication = api.store.get(&call.identity.account, Kind::Publication, &id).await?;
+            let publication = match api.marketplace {
+                Some(_) => api.store.get(&call.identity.account, Kind::Publication, &id).await?,
+                None => None,
+            };
             with_publication(offer_json(&offer), publication.as_ref())
         }
     };

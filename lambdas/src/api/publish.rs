@@ -4,7 +4,7 @@
 
 use super::offers::{context_for, current};
 use super::{mutate, Api, ApiError, Call, Done};
-use crate::marketplace::{publish, CatalogError};
+use crate::marketplace::{aws_errors, publish, CatalogError};
 use crate::records::{AwsLinkRecord, Kind, PublicationRecord, PublicationStatus, Record};
 use crate::store::{Change, Store};
 use axum::extract::{Path, State};
@@ -18,10 +18,7 @@ fn catalog_error(e: CatalogError) -> ApiError {
     match e {
         CatalogError::Refused { code, message } => ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            violations: json!([{
-                "code": format!("aws.{code}"), "path": "", "aws": code,
-                "message": format!("AWS Marketplace refused the change set: {message}"),
-            }]),
+            violations: json!([aws_errors::refusal(&code, &message)]),
         },
         CatalogError::Unavailable(reason) => {
             tracing::warn!(%reason, "the Catalog API is unavailable");

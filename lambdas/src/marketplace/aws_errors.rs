@@ -18,6 +18,15 @@ pub fn rules_code(aws_code: &str) -> Option<Code> {
     }
 }
 
+/// A change set AWS refused outright (`StartChangeSet`'s synchronous validation), as a
+/// violation of the whole document.
+pub fn refusal(code: &str, message: &str) -> Value {
+    serde_json::json!({
+        "code": format!("aws.{code}"), "path": "", "aws": code,
+        "message": format!("AWS Marketplace refused the change set: {message}"),
+    })
+}
+
 /// Where in an offer document a change type's content lives.
 pub fn offer_field(change_type: &str, offer: &Offer) -> String {
     let field = match change_type {

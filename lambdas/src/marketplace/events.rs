@@ -125,6 +125,14 @@ fn done(now: DateTime<Utc>, outcome: impl Into<String>) -> Step {
     Step::Commit { change: Change::new(now), outcome: outcome.into(), arrived: Vec::new() }
 }
 
+/// Adds AWS's release of the offer to `change`, if Offerdesk still has it as a draft.
+fn record_release(change: &mut Change, tenant: &str, offer: &OfferRecord, at: DateTime<Utc>) {
+    let (released, events) = lifecycle::released_by_marketplace(offer, at);
+    if released.version != offer.version {
+        change.update(tenant, Record::Offer(released), offer.version).emit(tenant, events);
+    }
+}
+
 /// Applies AWS Marketplace events to the store.
 #[derive(Debug, Clone)]
 pub struct Ingester<S> {
@@ -296,10 +304,7 @@ impl<S: Store> Ingester<S> {
                     }
                     arrived.push(aws_id);
                 }
-                let (released, events) = lifecycle::released_by_marketplace(&offer, at);
-                if released.version != offer.version {
-                    change.update(tenant, Record::Offer(released), offer.version).emit(tenant, events);
-                }
+                record_release(&mut change, tenant, &offer, at);
                 format!("offer {} released on AWS Marketplace", offer.id)
             }
             ChangeSetStatus::Failed => {
@@ -321,11 +326,8 @@ impl<S: Store> Ingester<S> {
         let Some(offer) = self.linked_offer(tenant, aws_offer_id).await? else {
             return Ok(Step::Ignore(format!("offer {aws_offer_id} was not published by Offerdesk")));
         };
-        let (released, events) = lifecycle::released_by_marketplace(&offer, at);
         let mut change = Change::new(at);
-        if released.version != offer.version {
-            change.update(tenant, Record::Offer(released), offer.version).emit(tenant, events);
-        }
+        record_release(&mut change, tenant, &offer, at);
         Ok(Step::Commit { change, outcome: format!("offer {} released", offer.id), arrived: Vec::new() })
     }
 

@@ -21,16 +21,20 @@ pub enum Mode {
     Aws,
 }
 
-impl Mode {
-    /// `sandbox` or `aws` (as `OFFERDESK_MODE` and `--mode` take it).
-    pub fn parse(text: &str) -> Option<Mode> {
+/// `sandbox` or `aws`, as `OFFERDESK_MODE` and `--mode` take it.
+impl std::str::FromStr for Mode {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Mode, String> {
         match text {
-            "sandbox" => Some(Mode::Sandbox),
-            "aws" => Some(Mode::Aws),
-            _ => None,
+            "sandbox" => Ok(Mode::Sandbox),
+            "aws" => Ok(Mode::Aws),
+            _ => Err(format!("{text:?} is not a mode: use sandbox or aws")),
         }
     }
+}
 
+impl Mode {
     /// `OFFERDESK_MODE` (`sandbox` when unset).
     ///
     /// # Errors
@@ -38,7 +42,7 @@ impl Mode {
     pub fn from_env() -> Result<Mode, String> {
         match std::env::var("OFFERDESK_MODE") {
             Err(_) => Ok(Mode::Sandbox),
-            Ok(text) => Mode::parse(&text).ok_or(format!("OFFERDESK_MODE is {text:?}: use sandbox or aws")),
+            Ok(text) => text.parse().map_err(|e| format!("OFFERDESK_MODE: {e}")),
         }
     }
 
