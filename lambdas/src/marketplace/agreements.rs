@@ -94,7 +94,7 @@ fn facts(summary: &AgreementViewSummary, terms: &[AcceptedTerm]) -> Result<Agree
             .and_then(|a| a.account_id())
             .ok_or_else(|| unreadable("no acceptor"))?
             .to_owned(),
-        accepted_at: time(summary.acceptance_time(), "no acceptance time").unwrap_or(start),
+        accepted_at: summary.acceptance_time().and_then(chrono_of).unwrap_or(start),
         start,
         end: summary.end_time().and_then(chrono_of),
         status: summary.status().map(|s| s.as_str().to_owned()).unwrap_or_else(|| "ACTIVE".into()),
