@@ -5,7 +5,7 @@
 use crate::validate::{parse_now_arg, read_context, read_json};
 use chrono::{NaiveDate, Utc};
 use clap::Args as ClapArgs;
-use offerdesk_core::context::Context;
+use offerdesk_core::json::Json;
 use offerdesk_core::validate;
 use offerdesk_lambdas::marketplace::catalog::ChangeSetStatus;
 use offerdesk_lambdas::marketplace::{aws_errors, publish, Catalog, CatalogError};
@@ -51,14 +51,12 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(v) => v,
         Err(message) => return fail(message),
     };
-    let context = match &args.context {
-        None => Context::default(),
-        Some(path) => match read_json(path).and_then(|v| read_context(path, &v)) {
-            Ok(c) => c,
-            Err(message) => return fail(message),
-        },
+    let context = match args.context.as_deref().map(read_context).transpose() {
+        Ok(context) => context.unwrap_or_default(),
+        Err(message) => return fail(message),
     };
-    let report = validate(&document, args.now.unwrap_or_else(|| Utc::now().date_naive()), &context);
+    let today = args.now.unwrap_or_else(|| Utc::now().date_naive());
+    let report = validate(&Json::from(&document), today, &context);
     if !report.valid {
         eprintln!("offerdesk publish: not sent: the document breaks {} rule(s)", report.violations.len());
         print(&serde_json::to_value(&report).unwrap_or_default());

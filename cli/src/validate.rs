@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, Utc};
 use clap::{Args as ClapArgs, ValueEnum};
 use offerdesk_core::context::Context;
+use offerdesk_core::json::{self, Json};
 use offerdesk_core::{parse_now, read::Reader, validate, Report};
 use serde_json::Value;
 use std::io::{IsTerminal, Read};
@@ -43,16 +44,17 @@ pub(crate) fn parse_now_arg(text: &str) -> Result<NaiveDate, String> {
 const UNREADABLE: u8 = 2;
 
 pub fn run(args: &Args) -> ExitCode {
-    let document = match read_json(&args.file) {
-        Ok(v) => v,
+    let text = match read_text(&args.file) {
+        Ok(text) => text,
         Err(message) => return fail(&message),
     };
-    let context = match &args.context {
-        None => Context::default(),
-        Some(path) => match read_json(path).and_then(|v| read_context(path, &v)) {
-            Ok(c) => c,
-            Err(message) => return fail(&message),
-        },
+    let document = match parse_json(&args.file, &text) {
+        Ok(document) => document,
+        Err(message) => return fail(&message),
+    };
+    let context = match args.context.as_deref().map(read_context).transpose() {
+        Ok(context) => context.unwrap_or_default(),
+        Err(message) => return fail(&message),
     };
     let today = args.now.unwrap_or_else(|| Utc::now().date_naive());
     let report = validate(&document, today, &context);
@@ -83,38 +85,41 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-/// Reads and parses a JSON file (or standard input), with the position of a syntax error.
-pub(crate) fn read_json(path: &Path) -> Result<Value, String> {
+/// Reads a file, or standard input for `-`.
+pub(crate) fn read_text(path: &Path) -> Result<String, String> {
     let name = display_name(path);
-    let text = if path.as_os_str() == "-" {
+    if path.as_os_str() == "-" {
         let mut text = String::new();
         let mut stdin = std::io::stdin();
         if stdin.is_terminal() {
             eprintln!("offerdesk: reading the document from standard input (end with Ctrl-D)");
         }
         stdin.read_to_string(&mut text).map_err(|e| format!("{name}: cannot read: {e}"))?;
-        text
+        Ok(text)
     } else {
-        std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?
-    };
-    serde_json::from_str(&text).map_err(|e| {
-        if e.line() == 0 {
-            format!("{name}: not JSON: {e}")
-        } else {
-            format!("{name}:{}:{}: not JSON: {}", e.line(), e.column(), without_position(&e))
-        }
-    })
+        std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))
+    }
 }
 
-/// serde_json's message without its trailing " at line L column C".
-fn without_position(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    text.rsplit_once(" at line ").map_or(text.clone(), |(message, _)| message.to_owned())
+/// Parses a document read from `path` as the WASM package and the API do, with the
+/// position of a syntax error (`file.json:3:14: not JSON: expected `,` or `}``).
+pub(crate) fn parse_json<'t>(path: &Path, text: &'t str) -> Result<Json<'t>, String> {
+    json::parse(text)
+        .map_err(|e| format!("{}:{}:{}: not JSON: {}", display_name(path), e.line(), e.column(), e.message()))
 }
 
-pub(crate) fn read_context(path: &Path, value: &Value) -> Result<Context, String> {
+/// Reads and parses a JSON file (or standard input) into a `serde_json::Value`.
+pub(crate) fn read_json(path: &Path) -> Result<Value, String> {
+    let text = read_text(path)?;
+    parse_json(path, &text).map(|document| document.to_value())
+}
+
+/// Reads a `--context` file.
+pub(crate) fn read_context(path: &Path) -> Result<Context, String> {
+    let text = read_text(path)?;
+    let value = parse_json(path, &text)?;
     let mut reader = Reader::default();
-    let context = Context::read(value, &mut reader);
+    let context = Context::read(&value, &mut reader);
     match reader.violations.first() {
         None => Ok(context),
         Some(v) => Err(format!(

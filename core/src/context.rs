@@ -2,6 +2,7 @@
 //! agreements and existing offers. The CLI reads it from `--context`; the API from its
 //! store. Rules that need a missing piece of context are skipped, never guessed.
 
+use crate::json::Json;
 use crate::model::agreement::AgreementTerms;
 use crate::model::resale::ResaleAuthorization;
 use crate::model::terms::{read_term, sort_terms, Dialect};
@@ -9,7 +10,6 @@ use crate::model::{Located, Publication};
 use crate::pointer::{KeyStyle, Ptr};
 use crate::read::{Obj, Reader};
 use chrono::NaiveDate;
-use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Context {
@@ -20,7 +20,7 @@ pub struct Context {
     pub agreements: Vec<Agreement>,
     /// Existing offers, kept as their documents: they are read again at the place in the
     /// user's document that updates them.
-    pub offers: Vec<(String, Value)>,
+    pub offers: Vec<(String, Json<'static>)>,
 }
 
 /// The kinds of product AWS Marketplace sells.
@@ -152,7 +152,7 @@ impl Agreement {
 
 impl Context {
     /// Reads a context file. Problems are reported with pointers into the context file.
-    pub fn read(value: &Value, r: &mut Reader) -> Context {
+    pub fn read(value: &Json, r: &mut Reader) -> Context {
         let mut ctx = Context::default();
         let Some(mut o) = r.object(value, Ptr::root(KeyStyle::Camel), "a context file") else { return ctx };
         for_each(r, &mut o, "Products", |r, v, at| ctx.products.extend(read_product(r, v, at)));
@@ -165,8 +165,8 @@ impl Context {
             }
         });
         for_each(r, &mut o, "Agreements", |r, v, at| ctx.agreements.extend(read_agreement(r, v, at)));
-        for_each(r, &mut o, "Offers", |r, v, at| match v.get("id").and_then(Value::as_str) {
-            Some(id) => ctx.offers.push((id.to_owned(), v.clone())),
+        for_each(r, &mut o, "Offers", |r, v, at| match v.get("id").and_then(Json::as_str) {
+            Some(id) => ctx.offers.push((id.to_owned(), v.to_owned())),
             None => r.invalid(&at, "an existing offer needs its \"id\""),
         });
         o.finish(r);
@@ -189,12 +189,12 @@ impl Context {
         self.agreements.iter().find(|a| a.id == id)
     }
 
-    pub fn offer(&self, id: &str) -> Option<&Value> {
+    pub fn offer(&self, id: &str) -> Option<&Json<'static>> {
         self.offers.iter().find(|(offer_id, _)| offer_id == id).map(|(_, v)| v)
     }
 }
 
-fn for_each(r: &mut Reader, o: &mut Obj, pascal: &str, mut read: impl FnMut(&mut Reader, &Value, Ptr)) {
+fn for_each(r: &mut Reader, o: &mut Obj, pascal: &str, mut read: impl FnMut(&mut Reader, &Json, Ptr)) {
     let what = o.style().spell(pascal);
     if let Some((v, at)) = o.take(pascal) {
         for (i, item) in r.array(v, &at, &what).unwrap_or_default().iter().enumerate() {
@@ -203,7 +203,7 @@ fn for_each(r: &mut Reader, o: &mut Obj, pascal: &str, mut read: impl FnMut(&mut
     }
 }
 
-fn read_product(r: &mut Reader, value: &Value, at: Ptr) -> Option<Product> {
+fn read_product(r: &mut Reader, value: &Json, at: Ptr) -> Option<Product> {
     let mut o = r.object(value, at, "a product")?;
     let id = o.required_string(r, "Id");
     let product_type = o.require(r, "Type").and_then(|(v, at)| {
@@ -245,7 +245,7 @@ fn read_product(r: &mut Reader, value: &Value, at: Ptr) -> Option<Product> {
 
 /// A resale authorization as the context gives it: its state, targeting and terms
 /// (the same term objects as an offer document's, with the `Resale…` types).
-fn read_resale_authorization(r: &mut Reader, value: &Value, at: Ptr) -> Option<(ResaleAuthorization, Option<i64>)> {
+fn read_resale_authorization(r: &mut Reader, value: &Json, at: Ptr) -> Option<(ResaleAuthorization, Option<i64>)> {
     let mut o = r.object(value, at, "a resale authorization")?;
     let mut ra = ResaleAuthorization { at: o.at.clone(), ..Default::default() };
     ra.id = o.required_string(r, "Id");
@@ -281,7 +281,7 @@ fn read_resale_authorization(r: &mut Reader, value: &Value, at: Ptr) -> Option<(
     Some((ra, used))
 }
 
-fn read_agreement(r: &mut Reader, value: &Value, at: Ptr) -> Option<Agreement> {
+fn read_agreement(r: &mut Reader, value: &Json, at: Ptr) -> Option<Agreement> {
     let mut o = r.object(value, at, "an agreement")?;
     let id = o.required_string(r, "Id");
     let status = o.require(r, "Status").and_then(|(v, at)| {
@@ -300,11 +300,10 @@ fn read_agreement(r: &mut Reader, value: &Value, at: Ptr) -> Option<Agreement> {
     // The accepted terms in the Agreement API's own shape, as GetAgreementTerms returns them.
     let terms = match o.take("AcceptedTerms") {
         Some((v, at)) => {
-            let mut wrapper = serde_json::Map::new();
-            wrapper.insert("acceptedTerms".into(), v.clone());
+            let wrapper = Json::Object(vec![("acceptedTerms".into(), v.clone())]);
             let parent_at = Ptr::root(KeyStyle::Camel);
             let mut inner = Reader::default();
-            let terms = AgreementTerms::read(&mut inner, &Value::Object(wrapper), parent_at).unwrap_or_default();
+            let terms = AgreementTerms::read(&mut inner, &wrapper, parent_at).unwrap_or_default();
             for mut v in inner.violations {
                 v.path = format!("{}{}", at.as_str(), v.path.trim_start_matches("/acceptedTerms"));
                 r.report(v);

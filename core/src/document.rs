@@ -3,6 +3,7 @@
 //! detection of which kind of document a user gave.
 
 use crate::catalog::{self, ChangeSet};
+use crate::json::Json;
 use crate::model::agreement::AgreementTerms;
 use crate::model::offer::{Offer, OfferOrigin, Targeting, Visibility};
 use crate::model::offer_set::OfferSet;
@@ -30,18 +31,18 @@ pub struct OfferSetDocument {
 
 /// Reads a document of whichever kind it is: a change set has `ChangeSet`, an offer set
 /// `offers`, agreement terms `acceptedTerms`; anything else is read as an offer.
-pub fn read_document(value: &Value, r: &mut Reader) -> Document {
+pub fn read_document(value: &Json, r: &mut Reader) -> Document {
     if !value.is_object() {
         r.invalid(
             &Ptr::root(KeyStyle::Camel),
             format!(
                 "the document is {}; it must be a JSON object: a Catalog API change set, an offer or an offer set",
-                crate::read::kind_of(value)
+                value.kind()
             ),
         );
         return Document::Offer(Box::default());
     }
-    let has = |key: &str| value.as_object().is_some_and(|m| m.contains_key(key));
+    let has = |key: &str| value.get(key).is_some();
     if has("ChangeSet") || has("Catalog") {
         Document::ChangeSet(catalog::import(value, r))
     } else if has("offers") {
@@ -55,7 +56,7 @@ pub fn read_document(value: &Value, r: &mut Reader) -> Document {
 
 /// Reads an offer document rooted at `at` (a context file's offers are read at the
 /// change that updates them, so their pointers land in the user's document).
-pub fn read_offer(r: &mut Reader, value: &Value, at: Ptr) -> Option<Offer> {
+pub fn read_offer(r: &mut Reader, value: &Json, at: Ptr) -> Option<Offer> {
     let mut o = r.object(value, at, "an offer")?;
     let mut offer = Offer { at: o.at.clone(), ..Offer::default() };
     offer.id = o.string(r, "Id");
@@ -121,7 +122,7 @@ pub fn read_offer(r: &mut Reader, value: &Value, at: Ptr) -> Option<Offer> {
     Some(offer)
 }
 
-fn read_offer_set(r: &mut Reader, value: &Value, at: Ptr) -> OfferSetDocument {
+fn read_offer_set(r: &mut Reader, value: &Json, at: Ptr) -> OfferSetDocument {
     let mut doc = OfferSetDocument::default();
     let Some(mut o) = r.object(value, at, "an offer set") else { return doc };
     doc.set.at = o.at.clone();

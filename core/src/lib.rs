@@ -3,16 +3,18 @@
 //! Pure: no I/O, no clock (the current instant is always an argument), no async.
 //!
 //! ```
-//! use offerdesk_core::{validate, context::Context};
-//! let doc = serde_json::json!({"productId": "prod-1", "name": "Acme <Pro>"});
+//! use offerdesk_core::{context::Context, json, validate};
+//! let doc = json::parse(r#"{"productId": "prod-1", "name": "Acme <Pro>"}"#)?;
 //! let today = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
 //! let report = validate(&doc, today, &Context::default());
 //! assert_eq!(report.violations[0].code.as_str(), "offer.name_invalid_characters");
+//! # Ok::<(), json::SyntaxError>(())
 //! ```
 
 pub mod catalog;
 pub mod context;
 pub mod document;
+pub mod json;
 pub mod lifecycle;
 pub mod model;
 pub mod pointer;
@@ -23,13 +25,13 @@ pub mod violation;
 
 pub use violation::{Code, Report, Violation};
 
+use crate::json::Json;
 use chrono::NaiveDate;
 use context::Context;
-use serde_json::Value;
 
 /// Validates a document of any kind (change set, offer, offer set, agreement terms) as of
 /// `today`, with what `context` supplies. Every violation found, in document order.
-pub fn validate(document: &Value, today: NaiveDate, context: &Context) -> Report {
+pub fn validate(document: &Json, today: NaiveDate, context: &Context) -> Report {
     let mut reader = read::Reader::default();
     let doc = document::read_document(document, &mut reader);
     let mut violations = reader.violations;

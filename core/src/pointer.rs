@@ -1,6 +1,6 @@
 //! JSON Pointers (RFC 6901) into the user's document, built while reading it.
 
-use serde_json::Value;
+use crate::json::Json;
 
 /// How keys are spelled in the document being read: the Catalog API's `PascalCase`,
 /// or Offerdesk's own documents, which use the same names in `camelCase`.
@@ -11,18 +11,18 @@ pub enum KeyStyle {
 }
 
 impl KeyStyle {
-    /// Whether `actual` is the key `pascal` spelled in this style (no allocation).
+    /// Whether `actual` is the key `pascal` (ASCII, as all the Catalog API's names are)
+    /// spelled in this style. Every member lookup calls this: no allocation, bytes only.
+    #[inline(always)]
     pub fn matches(self, actual: &str, pascal: &str) -> bool {
-        match self {
-            KeyStyle::Pascal => actual == pascal,
-            KeyStyle::Camel => {
-                let (mut a, mut p) = (actual.chars(), pascal.chars());
-                match (a.next(), p.next()) {
-                    (Some(x), Some(y)) => x == y.to_ascii_lowercase() && a.as_str() == p.as_str(),
-                    (None, None) => true,
-                    _ => false,
-                }
-            }
+        let (a, p) = (actual.as_bytes(), pascal.as_bytes());
+        if a.len() != p.len() {
+            return false;
+        }
+        match (self, a.split_first(), p.split_first()) {
+            (KeyStyle::Pascal, _, _) => a == p,
+            (KeyStyle::Camel, Some((x, a_rest)), Some((y, p_rest))) => *x == y.to_ascii_lowercase() && a_rest == p_rest,
+            (KeyStyle::Camel, _, _) => true,
         }
     }
 
@@ -114,7 +114,7 @@ impl Ptr {
         let mut path = String::with_capacity(self.path.len() + segment.len() + 1);
         path.push_str(&self.path);
         path.push('/');
-        if segment.contains(['~', '/']) {
+        if segment.bytes().any(|b| b == b'~' || b == b'/') {
             path.push_str(&segment.replace('~', "~0").replace('/', "~1"));
         } else {
             path.push_str(segment);
@@ -157,16 +157,16 @@ pub fn segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
 /// A sort key that orders pointers as their targets appear in `document`: the position of
 /// each segment within its object or array. Segments that do not resolve (a missing field)
 /// sort after everything that does at the same level.
-pub fn document_position(document: &Value, pointer: &str) -> Vec<usize> {
+pub fn document_position(document: &Json, pointer: &str) -> Vec<usize> {
     let mut here = Some(document);
     segments(pointer)
         .map(|segment| {
             let (position, next) = match here {
-                Some(Value::Object(map)) => match map.iter().position(|(k, _)| *k == segment) {
-                    Some(i) => (i, map.get(&segment)),
+                Some(Json::Object(members)) => match members.iter().position(|(k, _)| *k == segment) {
+                    Some(i) => (i, members.get(i).map(|(_, v)| v)),
                     None => (usize::MAX, None),
                 },
-                Some(Value::Array(items)) => match segment.parse::<usize>() {
+                Some(Json::Array(items)) => match segment.parse::<usize>() {
                     Ok(i) => (i, items.get(i)),
                     Err(_) => (usize::MAX, None),
                 },
@@ -213,7 +213,7 @@ mod tests {
 
     #[test]
     fn document_position_follows_key_order_not_alphabet() {
-        let doc: Value = serde_json::from_str(r#"{"b":1,"a":[0,{"z":1,"y":2}]}"#).unwrap_or_default();
+        let doc = crate::json::parse(r#"{"b":1,"a":[0,{"z":1,"y":2}]}"#).unwrap_or(Json::Null);
         assert!(document_position(&doc, "/b") < document_position(&doc, "/a"));
         assert!(document_position(&doc, "/a/1/z") < document_position(&doc, "/a/1/y"));
         assert!(document_position(&doc, "/a/1/y") < document_position(&doc, "/a/1/missing"));

@@ -2,11 +2,12 @@
 //! violation at the pointer of the bad value, and reading goes on, so one pass
 //! reports every problem.
 
+use crate::json::{Json, Member as JsonMember};
 use crate::pointer::{KeyStyle, Ptr};
 use crate::values::{is_placeholder, parse_date, DecimalText, DurationText, Slot};
 use crate::violation::{Code, Violation};
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::fmt::Display;
 
 /// Where a value is, as a pointer built only when a violation needs it.
@@ -49,43 +50,43 @@ impl Reader {
     }
 
     /// The object at `at`, or a violation saying what was found instead.
-    pub fn object<'v>(&mut self, value: &'v Value, at: Ptr, what: impl Display + Copy) -> Option<Obj<'v>> {
+    pub fn object<'v>(&mut self, value: &'v Json<'v>, at: Ptr, what: impl Display + Copy) -> Option<Obj<'v>> {
         match value {
-            Value::Object(map) => Some(Obj { map, used: Used::default(), at }),
+            Json::Object(members) => Some(Obj { members, used: Used::default(), at }),
             other => {
-                self.invalid(&at, format!("{what} must be an object, not {}", kind_of(other)));
+                self.invalid(&at, format!("{what} must be an object, not {}", other.kind()));
                 None
             }
         }
     }
 
-    pub fn array<'v>(&mut self, value: &'v Value, at: &Ptr, what: impl Display + Copy) -> Option<&'v [Value]> {
+    pub fn array<'v>(&mut self, value: &'v Json<'v>, at: &Ptr, what: impl Display + Copy) -> Option<&'v [Json<'v>]> {
         match value {
-            Value::Array(items) => Some(items),
+            Json::Array(items) => Some(items),
             other => {
-                self.invalid(at, format!("{what} must be an array, not {}", kind_of(other)));
+                self.invalid(at, format!("{what} must be an array, not {}", other.kind()));
                 None
             }
         }
     }
 
-    pub fn string(&mut self, value: &Value, at: &impl Locate, what: impl Display + Copy) -> Option<String> {
+    pub fn string(&mut self, value: &Json, at: &impl Locate, what: impl Display + Copy) -> Option<String> {
         match value {
-            Value::String(s) => Some(s.clone()),
+            Json::String(s) => Some(s.to_string()),
             other => {
-                self.invalid(&at.ptr(), format!("{what} must be a string, not {}", kind_of(other)));
+                self.invalid(&at.ptr(), format!("{what} must be a string, not {}", other.kind()));
                 None
             }
         }
     }
 
     /// A string, or a placeholder standing for a value of another type.
-    fn slot_text(&mut self, value: &Value, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<String>> {
+    fn slot_text(&mut self, value: &Json, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<String>> {
         let text = self.string(value, at, what)?;
         Some(if is_placeholder(&text) { Slot::Placeholder(text) } else { Slot::Filled(text) })
     }
 
-    pub fn date(&mut self, value: &Value, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<NaiveDate>> {
+    pub fn date(&mut self, value: &Json, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<NaiveDate>> {
         match self.slot_text(value, at, what)? {
             Slot::Placeholder(p) => Some(Slot::Placeholder(p)),
             Slot::Filled(text) => match parse_date(&text) {
@@ -99,10 +100,10 @@ impl Reader {
     }
 
     /// Decimals stay text here: whether they are valid money is a pricing rule.
-    pub fn decimal(&mut self, value: &Value, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<DecimalText>> {
+    pub fn decimal(&mut self, value: &Json, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<DecimalText>> {
         match value {
-            Value::Number(_) => {
-                self.invalid(&at.ptr(), format!("{what} must be a decimal written as a string, such as \"{value}\""));
+            Json::Number(n) => {
+                self.invalid(&at.ptr(), format!("{what} must be a decimal written as a string, such as \"{n}\""));
                 None
             }
             _ => Some(match self.slot_text(value, at, what)? {
@@ -115,7 +116,7 @@ impl Reader {
     /// Durations stay text here: each rule family reports a bad one with its own code.
     pub fn duration(
         &mut self,
-        value: &Value,
+        value: &Json,
         at: &impl Locate,
         what: impl Display + Copy,
     ) -> Option<Slot<DurationText>> {
@@ -126,17 +127,17 @@ impl Reader {
     }
 
     /// A whole number given as a JSON number or as a string of digits (AWS accepts both).
-    pub fn integer(&mut self, value: &Value, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<i64>> {
+    pub fn integer(&mut self, value: &Json, at: &impl Locate, what: impl Display + Copy) -> Option<Slot<i64>> {
         match value {
-            Value::Number(n) => match n.as_i64() {
+            Json::Number(n) => match n.parse::<i64>().ok() {
                 Some(i) => Some(Slot::Filled(i)),
                 None => {
                     self.invalid(&at.ptr(), format!("{what} must be a whole number, not {n}"));
                     None
                 }
             },
-            Value::String(s) if is_placeholder(s) => Some(Slot::Placeholder(s.clone())),
-            Value::String(s) => match s.parse::<i64>() {
+            Json::String(s) if is_placeholder(s) => Some(Slot::Placeholder(s.to_string())),
+            Json::String(s) => match s.parse::<i64>() {
                 Ok(i) => Some(Slot::Filled(i)),
                 Err(_) => {
                     self.invalid(&at.ptr(), format!("{what} must be a whole number, not \"{s}\""));
@@ -144,7 +145,7 @@ impl Reader {
                 }
             },
             other => {
-                self.invalid(&at.ptr(), format!("{what} must be a whole number, not {}", kind_of(other)));
+                self.invalid(&at.ptr(), format!("{what} must be a whole number, not {}", other.kind()));
                 None
             }
         }
@@ -152,10 +153,10 @@ impl Reader {
 
     /// A list of strings (or a placeholder for the whole list). A list with a non-string
     /// is reported and dropped whole, since rules point into it by index.
-    pub fn strings(&mut self, value: &Value, at: &Ptr, what: impl Display + Copy) -> Option<Slot<Vec<String>>> {
+    pub fn strings(&mut self, value: &Json, at: &Ptr, what: impl Display + Copy) -> Option<Slot<Vec<String>>> {
         let list = self.list(value, at, what, |r, item, at| r.string(item, &at, what))?;
         let complete = match (&list, value) {
-            (Slot::Filled(read), Value::Array(items)) => read.len() == items.len(),
+            (Slot::Filled(read), Json::Array(items)) => read.len() == items.len(),
             _ => true,
         };
         complete.then_some(list)
@@ -164,14 +165,14 @@ impl Reader {
     /// A list of objects read by `read_item` (or a placeholder for the whole list).
     pub fn list<T>(
         &mut self,
-        value: &Value,
+        value: &Json,
         at: &Ptr,
         what: impl Display + Copy,
-        mut read_item: impl FnMut(&mut Reader, &Value, Ptr) -> Option<T>,
+        mut read_item: impl FnMut(&mut Reader, &Json, Ptr) -> Option<T>,
     ) -> Option<Slot<Vec<T>>> {
-        if let Value::String(s) = value {
+        if let Json::String(s) = value {
             if is_placeholder(s) {
-                return Some(Slot::Placeholder(s.clone()));
+                return Some(Slot::Placeholder(s.to_string()));
             }
         }
         let items = self.array(value, at, what)?;
@@ -186,7 +187,7 @@ impl Reader {
 /// An object being read: fields are taken by their Catalog API (`PascalCase`) name,
 /// matched in the object's own key style; `finish` reports the fields nobody took.
 pub struct Obj<'v> {
-    map: &'v Map<String, Value>,
+    members: &'v [JsonMember<'v>],
     used: Used,
     pub at: Ptr,
 }
@@ -243,19 +244,19 @@ impl<'v> Obj<'v> {
     }
 
     /// The member spelled `pascal` in this object's style, with its pointer.
-    pub fn take(&mut self, pascal: &str) -> Option<(&'v Value, Ptr)> {
+    pub fn take(&mut self, pascal: &str) -> Option<(&'v Json<'v>, Ptr)> {
         let style = self.at.style();
-        let (index, (key, value)) = self.map.iter().enumerate().find(|(_, (k, _))| style.matches(k, pascal))?;
+        let (index, (key, value)) = self.members.iter().enumerate().find(|(_, (k, _))| style.matches(k, pascal))?;
         self.used.mark(index);
         Some((value, self.at.raw_key(key)))
     }
 
     /// Like `take`, but leaves the member's pointer unbuilt (see `member`).
-    pub fn take_value(&mut self, pascal: &str) -> Option<(&'v Value, &'v str)> {
+    pub fn take_value(&mut self, pascal: &str) -> Option<(&'v Json<'v>, &'v str)> {
         let style = self.at.style();
-        let (index, (key, value)) = self.map.iter().enumerate().find(|(_, (k, _))| style.matches(k, pascal))?;
+        let (index, (key, value)) = self.members.iter().enumerate().find(|(_, (k, _))| style.matches(k, pascal))?;
         self.used.mark(index);
-        Some((value, key.as_str()))
+        Some((value, key.as_ref()))
     }
 
     pub fn member<'a>(&'a self, key: &'a str) -> Member<'a> {
@@ -263,14 +264,14 @@ impl<'v> Obj<'v> {
     }
 
     /// The member whose key is exactly `key`, whatever this object's style.
-    pub fn take_exact(&mut self, key: &str) -> Option<&'v Value> {
-        let index = self.map.keys().position(|k| k == key)?;
+    pub fn take_exact(&mut self, key: &str) -> Option<&'v Json<'v>> {
+        let (index, (_, value)) = self.members.iter().enumerate().find(|(_, (k, _))| k == key)?;
         self.used.mark(index);
-        self.map.get(key)
+        Some(value)
     }
 
     /// Like `take_value`, but a missing member is a violation.
-    pub fn require_value(&mut self, r: &mut Reader, pascal: &str) -> Option<(&'v Value, &'v str)> {
+    pub fn require_value(&mut self, r: &mut Reader, pascal: &str) -> Option<(&'v Json<'v>, &'v str)> {
         let found = self.take_value(pascal);
         if found.is_none() {
             r.invalid(&self.at, format!("{} is required here", Spelled(self.style(), pascal)));
@@ -279,7 +280,7 @@ impl<'v> Obj<'v> {
     }
 
     /// Like `take`, but a missing member is a violation.
-    pub fn require(&mut self, r: &mut Reader, pascal: &str) -> Option<(&'v Value, Ptr)> {
+    pub fn require(&mut self, r: &mut Reader, pascal: &str) -> Option<(&'v Json<'v>, Ptr)> {
         let found = self.take(pascal);
         if found.is_none() {
             r.invalid(&self.at, format!("{} is required here", Spelled(self.style(), pascal)));
@@ -337,16 +338,16 @@ impl<'v> Obj<'v> {
     /// Keeps a member as raw JSON: parts of the Catalog API Offerdesk carries without
     /// interpreting (renewal terms, product details), written back as they came.
     pub fn raw(&mut self, pascal: &str) -> Option<Value> {
-        self.take(pascal).map(|(v, _)| v.clone())
+        self.take(pascal).map(|(v, _)| v.to_value())
     }
 
     /// Takes every member not taken yet, as raw JSON, in document order.
     pub fn remaining(&mut self) -> Vec<(String, Value)> {
         let mut out = Vec::new();
-        for (index, (key, value)) in self.map.iter().enumerate() {
+        for (index, (key, value)) in self.members.iter().enumerate() {
             if !self.used.is_marked(index) {
                 self.used.mark(index);
-                out.push((key.clone(), value.clone()));
+                out.push((key.to_string(), value.to_value()));
             }
         }
         out
@@ -355,22 +356,11 @@ impl<'v> Obj<'v> {
     /// Reports every member that no reader took (AWS rejects unknown properties too), and
     /// hands back the object's pointer for the model to keep.
     pub fn finish(self, r: &mut Reader) -> Ptr {
-        for (index, (key, _)) in self.map.iter().enumerate() {
+        for (index, (key, _)) in self.members.iter().enumerate() {
             if !self.used.is_marked(index) {
                 r.invalid(&self.at.raw_key(key), format!("unknown field \"{key}\""));
             }
         }
         self.at
-    }
-}
-
-pub fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

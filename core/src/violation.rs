@@ -164,7 +164,7 @@ pub struct Report {
 
 impl Report {
     /// Orders violations as their paths appear in `document` and removes exact repeats.
-    pub fn new(mut violations: Vec<Violation>, document: &serde_json::Value) -> Self {
+    pub fn new(mut violations: Vec<Violation>, document: &crate::json::Json) -> Self {
         violations.sort_by_cached_key(|v| crate::pointer::document_position(document, &v.path));
         violations.dedup();
         Self { valid: violations.is_empty(), violations }

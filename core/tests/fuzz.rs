@@ -5,6 +5,7 @@
 mod support;
 
 use offerdesk_core::context::Context;
+use offerdesk_core::json::Json;
 use offerdesk_core::{catalog, read::Reader, validate};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -106,7 +107,7 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
 }
 
 fn check_paths_resolve(doc: &Value) {
-    let report = validate(doc, chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(), &Context::default());
+    let report = validate(&Json::from(doc), chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(), &Context::default());
     for v in &report.violations {
         assert!(doc.pointer(&v.path).is_some(), "{} at {} does not resolve in {doc}", v.code, v.path);
         assert!(!v.message.is_empty());
@@ -165,10 +166,10 @@ proptest! {
         check_paths_resolve(&doc);
         // What imports cleanly exports to a change set that imports to the same entities.
         let mut r = Reader::default();
-        let first = catalog::import(&doc, &mut r);
+        let first = catalog::import(&Json::from(&doc), &mut r);
         if r.violations.is_empty() && doc.get("ChangeSet").is_some() {
             let mut r2 = Reader::default();
-            let second = catalog::import(&first.export(), &mut r2);
+            let second = catalog::import(&Json::from(&first.export()), &mut r2);
             prop_assert!(r2.violations.is_empty(), "{:?}", r2.violations);
             prop_assert_eq!(first, second);
         }

@@ -6,6 +6,7 @@ mod support;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use offerdesk_core::context::{AgreementStatus, Context};
 use offerdesk_core::document::read_offer;
+use offerdesk_core::json::Json;
 use offerdesk_core::lifecycle::*;
 use offerdesk_core::pointer::{KeyStyle, Ptr};
 use offerdesk_core::read::Reader;
@@ -32,7 +33,7 @@ fn base(name: &str) -> Value {
 
 /// A draft from an offer document, released at `now`.
 fn released(id: &str, doc: &Value, now: &str) -> OfferRecord {
-    let offer = read_offer(&mut Reader::default(), doc, Ptr::root(KeyStyle::Camel)).unwrap();
+    let offer = read_offer(&mut Reader::default(), &Json::from(doc), Ptr::root(KeyStyle::Camel)).unwrap();
     let draft = OfferRecord::new_draft(id, offer);
     let (record, events) = release(&draft, at(now), &Context::default()).unwrap_or_else(|v| panic!("{v:#?}"));
     assert_eq!(kinds(&events), ["offer.released"]);
@@ -66,7 +67,7 @@ const BUYER: &str = "111122223333";
 
 #[test]
 fn a_draft_is_released_edited_only_as_a_draft_and_cloned_in_any_state() {
-    let offer = read_offer(&mut Reader::default(), &base("contract"), Ptr::root(KeyStyle::Camel)).unwrap();
+    let offer = read_offer(&mut Reader::default(), &Json::from(&base("contract")), Ptr::root(KeyStyle::Camel)).unwrap();
     let draft = OfferRecord::new_draft("offer-1", offer.clone());
     let (edited, events) = edit(&draft, offer.clone(), at("2023-01-02")).unwrap();
     assert_eq!((edited.state, edited.version, kinds(&events)), (OfferState::Draft, 2, vec!["offer.updated"]));
@@ -83,7 +84,7 @@ fn a_draft_is_released_edited_only_as_a_draft_and_cloned_in_any_state() {
 fn release_refuses_an_offer_that_breaks_rules() {
     let mut doc = base("contract");
     doc["terms"][2]["schedule"][1]["chargeDate"] = json!("2023-03-31");
-    let offer = read_offer(&mut Reader::default(), &doc, Ptr::root(KeyStyle::Camel)).unwrap();
+    let offer = read_offer(&mut Reader::default(), &Json::from(&doc), Ptr::root(KeyStyle::Camel)).unwrap();
     let violations =
         release(&OfferRecord::new_draft("offer-1", offer), at("2023-01-01"), &Context::default()).unwrap_err();
     assert!(violations.iter().any(|v| v.code == Code::ScheduleMultipleOnOrBeforeExpiry), "{violations:#?}");
@@ -353,7 +354,7 @@ fn an_upsell_without_schedule_is_invoiced_net_of_what_was_paid() {
         state: OfferState::Released,
         ..OfferRecord::new_draft(
             "offer-2",
-            read_offer(&mut Reader::default(), &upsell, Ptr::root(KeyStyle::Camel)).unwrap(),
+            read_offer(&mut Reader::default(), &Json::from(&upsell), Ptr::root(KeyStyle::Camel)).unwrap(),
         )
     };
     let existing = [old];
@@ -447,7 +448,7 @@ fn an_offer_set_is_accepted_whole_or_not_at_all() {
 
 #[test]
 fn the_timeline_previews_start_end_invoices_and_status_changes() {
-    let offer = read_offer(&mut Reader::default(), &base("contract"), Ptr::root(KeyStyle::Camel)).unwrap();
+    let offer = read_offer(&mut Reader::default(), &Json::from(&base("contract")), Ptr::root(KeyStyle::Camel)).unwrap();
     let t = timeline(&offer, at("2023-02-01"));
     assert_eq!((t.start, t.end), (day("2023-02-01"), Some(day("2024-02-01"))));
     let invoices: Vec<(NaiveDate, Decimal)> = t.invoices.iter().map(|i| (i.date, i.amount)).collect();
@@ -518,7 +519,7 @@ fn authorization() -> AuthorizationRecord {
     let path = support::corpus_dir().join(
         "catalog_api__resale_authorization__publish_onetime_resale_authorization_flexible_payment__changeset.json",
     );
-    let set = offerdesk_core::catalog::import(&support::read_json(&path), &mut Reader::default());
+    let set = offerdesk_core::catalog::import(&Json::from(&support::read_json(&path)), &mut Reader::default());
     let mut ra = set.resale_authorizations().next().unwrap().clone();
     ra.publication = offerdesk_core::model::Publication::Draft;
     AuthorizationRecord { id: "resaleauthz-1".into(), authorization: ra, offers_created: 0, version: 1 }
@@ -560,7 +561,7 @@ fn an_authorization_for_named_buyers_refuses_others() {
     record.authorization.terms.push(
         offerdesk_core::model::terms::read_term(
             &mut Reader::default(),
-            &json!({"Type": "BuyerTargetingTerm", "PositiveTargeting": {"BuyerAccounts": [BUYER]}}),
+            &Json::from(&json!({"Type": "BuyerTargetingTerm", "PositiveTargeting": {"BuyerAccounts": [BUYER]}})),
             Ptr::default(),
             offerdesk_core::model::terms::Dialect::Catalog,
         )
@@ -593,7 +594,7 @@ fn a_cppo_buyer_pays_the_wholesale_installments_plus_markup_or_custom_payments()
     // Rate cards follow the markup: 150 + 7.5 % = 161.25.
     let path =
         support::corpus_dir().join("catalog_api__resale_authorization__onetime_resaleauth_custom_eula__changeset.json");
-    let set = offerdesk_core::catalog::import(&support::read_json(&path), &mut Reader::default());
+    let set = offerdesk_core::catalog::import(&Json::from(&support::read_json(&path)), &mut Reader::default());
     let tiered = buyer_terms(set.resale_authorizations().next().unwrap(), &pricing::Markup::Percentage(money("7.5")));
     let card = &tiered.iter().find(|t| t.is(TermType::ConfigurableUpfrontPricing)).unwrap().rate_card_list()[0];
     assert_eq!(card.rates()[0].price.as_ref().unwrap().filled().unwrap().text, "161.25");

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use offerdesk_core::context::AgreementStatus;
 use offerdesk_core::document::read_offer;
+use offerdesk_core::json::Json;
 use offerdesk_core::lifecycle::*;
 use offerdesk_core::pointer::{KeyStyle, Ptr};
 use offerdesk_core::read::Reader;
@@ -52,7 +53,7 @@ fn offer(id: &str, from: NaiveDate, charges: &[(u64, u32)], replaces: Option<&st
         }
         None => doc["productId"] = json!("prod-1"),
     }
-    let model = read_offer(&mut Reader::default(), &doc, Ptr::root(KeyStyle::Camel)).unwrap();
+    let model = read_offer(&mut Reader::default(), &Json::from(&doc), Ptr::root(KeyStyle::Camel)).unwrap();
     OfferRecord { state: OfferState::Released, ..OfferRecord::new_draft(id, model) }
 }
 

@@ -5,6 +5,7 @@
 mod support;
 
 use offerdesk_core::context::Context;
+use offerdesk_core::json::Json;
 use offerdesk_core::read::Reader;
 use offerdesk_core::{parse_now, validate, Code};
 use std::collections::BTreeSet;
@@ -12,12 +13,12 @@ use std::collections::BTreeSet;
 fn report(f: &support::Fixture) -> serde_json::Value {
     let context = f.context.as_ref().map_or_else(Context::default, |c| {
         let mut r = Reader::default();
-        let ctx = Context::read(c, &mut r);
+        let ctx = Context::read(&Json::from(c), &mut r);
         assert!(r.violations.is_empty(), "{}: the context is invalid: {:?}", f.name, r.violations);
         ctx
     });
     let today = parse_now(&f.now).unwrap();
-    serde_json::to_value(validate(&f.document, today, &context)).unwrap()
+    serde_json::to_value(validate(&Json::from(&f.document), today, &context)).unwrap()
 }
 
 #[test]

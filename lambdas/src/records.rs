@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use offerdesk_core::catalog::{self, ChangeSet, Entity};
 use offerdesk_core::document::{read_offer, write_offer};
+use offerdesk_core::json::Json;
 use offerdesk_core::lifecycle::{AgreementRecord, AuthorizationRecord, OfferRecord, OfferState};
 use offerdesk_core::pointer::{KeyStyle, Ptr};
 use offerdesk_core::read::Reader;
@@ -283,7 +284,7 @@ fn offer_from_json(value: &Value) -> Result<OfferRecord, String> {
     let version = value.get("version").and_then(Value::as_u64).ok_or("version is missing")?;
     let document = value.get("document").ok_or("document is missing")?;
     let mut reader = Reader::default();
-    let offer = read_offer(&mut reader, document, Ptr::root(KeyStyle::Camel));
+    let offer = read_offer(&mut reader, &Json::from(document), Ptr::root(KeyStyle::Camel));
     match (offer, reader.violations.first()) {
         (Some(offer), None) => Ok(OfferRecord { id: text("id")?.to_owned(), state, offer, version }),
         (_, Some(v)) => Err(format!("document {}: {}", v.path, v.message)),
@@ -319,7 +320,7 @@ fn authorization_from_json(value: &Value) -> Result<AuthorizationRecord, String>
     let number = |name: &str| value.get(name).and_then(Value::as_u64).ok_or(format!("{name} is missing"));
     let set = value.get("changeSet").ok_or("changeSet is missing")?;
     let mut reader = Reader::default();
-    let imported = catalog::import(set, &mut reader);
+    let imported = catalog::import(&Json::from(set), &mut reader);
     if let Some(v) = reader.violations.first() {
         return Err(format!("changeSet {}: {}", v.path, v.message));
     }

@@ -23,7 +23,11 @@ fn at(date: &str) -> chrono::DateTime<Utc> {
 fn new_draft(id: &str) -> OfferRecord {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/bases/contract.json");
     let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    OfferRecord::new_draft(id, read_offer(&mut Reader::default(), &doc, Ptr::root(KeyStyle::Camel)).unwrap())
+    OfferRecord::new_draft(
+        id,
+        read_offer(&mut Reader::default(), &offerdesk_core::json::Json::from(&doc), Ptr::root(KeyStyle::Camel))
+            .unwrap(),
+    )
 }
 
 const SELLER: &str = "111111111111";

@@ -171,7 +171,8 @@ fn offers_and_agreements_move_through_time_as_the_rules_say() {
 fn agreements_due_on_march_first(stack: &Stack, count: usize) -> Vec<String> {
     let mut doc = base("contract.json");
     doc["terms"][2]["schedule"] = json!([{"chargeDate": "2023-03-01", "chargeAmount": "1000.00"}]);
-    let offer = read_offer(&mut Reader::default(), &doc, Ptr::root(KeyStyle::Camel)).unwrap();
+    let offer = read_offer(&mut Reader::default(), &offerdesk_core::json::Json::from(&doc), Ptr::root(KeyStyle::Camel))
+        .unwrap();
     let draft = OfferRecord::new_draft("offer-base", offer);
     let (released, _) = release(&draft, at("2023-01-01"), &Context::default()).unwrap();
     let made: Vec<AgreementRecord> = (0..count)
@@ -329,7 +330,9 @@ fn a_run_reads_only_what_is_due() {
     agreements_due_on_march_first(&stack, 10_000);
     let mut due_now = base("contract.json");
     due_now["terms"][2]["schedule"] = json!([{"chargeDate": "2023-01-15", "chargeAmount": "500.00"}]);
-    let offer = read_offer(&mut Reader::default(), &due_now, Ptr::root(KeyStyle::Camel)).unwrap();
+    let offer =
+        read_offer(&mut Reader::default(), &offerdesk_core::json::Json::from(&due_now), Ptr::root(KeyStyle::Camel))
+            .unwrap();
     let (released, _) =
         release(&OfferRecord::new_draft("offer-due", offer), at("2023-01-01"), &Context::default()).unwrap();
     stack.block_on(async {

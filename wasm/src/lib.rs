@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use offerdesk_core::catalog::{self, ChangeSet, Entity};
 use offerdesk_core::context::Context;
 use offerdesk_core::document::{read_offer, write_offer};
+use offerdesk_core::json::{self, Json};
 use offerdesk_core::lifecycle::pricing::{cppo_prices, Markup};
 use offerdesk_core::pointer::{KeyStyle, Ptr};
 use offerdesk_core::read::Reader;
@@ -83,18 +84,49 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// A document given as a JSON string, or as a JavaScript value. A JavaScript value goes
-/// through `JSON.stringify`, so that it is read exactly as the CLI reads the same text.
-fn document(input: &JsValue) -> Result<Value, Violation> {
-    let bytes = if input.is_string() { utf8(input) } else { js_sys_json_stringify(input)?.into_bytes() };
-    serde_json::from_slice(&bytes).map_err(|e| Violation::new(Code::DocumentInvalid, "", format!("not JSON: {e}")))
+/// The text of a document given as a JSON string, or as a JavaScript value. A JavaScript
+/// value goes through `JSON.stringify`, so that it is read exactly as the CLI reads the
+/// same text.
+fn document_text(input: &JsValue) -> Result<String, Violation> {
+    if input.is_string() {
+        utf8_text(input)
+    } else {
+        js_sys_json_stringify(input)
+    }
 }
 
-// Strings are copied in as UTF-8 by the engine's TextEncoder: far faster for a whole
-// document than the character-by-character copy of a `String` argument.
-#[wasm_bindgen(inline_js = "export function utf8(text) { return new TextEncoder().encode(text); }")]
+/// Reads a document argument as the CLI reads a file and hands it to `read`; one that is
+/// not JSON comes back as the violation saying why.
+fn with_document<T>(input: &JsValue, read: impl FnOnce(&Json) -> T) -> Result<T, Violation> {
+    let text = document_text(input)?;
+    let document = json::parse(&text).map_err(|e| not_json(&e.to_string()))?;
+    Ok(read(&document))
+}
+
+fn not_json(why: &str) -> Violation {
+    Violation::new(Code::DocumentInvalid, "", format!("not JSON: {why}"))
+}
+
+/// A JavaScript string as UTF-8, written by the engine's `TextEncoder` straight into the
+/// module's memory: far faster for a whole document than wasm-bindgen's copy of a `String`
+/// argument (a JavaScript loop per character), and without an intermediate array.
+fn utf8_text(text: &JsValue) -> Result<String, Violation> {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    let mut bytes = vec![0u8; utf16_length(text) as usize * 3];
+    let written = encode_into(text, &wasm_bindgen::memory(), bytes.as_mut_ptr() as usize, bytes.len());
+    bytes.truncate(written);
+    String::from_utf8(bytes).map_err(|_| not_json("the text is not UTF-8"))
+}
+
+#[wasm_bindgen(inline_js = "
+const encoder = new TextEncoder();
+export function utf16_length(text) { return text.length; }
+export function encode_into(text, memory, at, length) {
+  return encoder.encodeInto(text, new Uint8Array(memory.buffer, at, length)).written;
+}")]
 extern "C" {
-    fn utf8(text: &JsValue) -> Vec<u8>;
+    fn utf16_length(text: &JsValue) -> u32;
+    fn encode_into(text: &JsValue, memory: &JsValue, at: usize, length: usize) -> usize;
 }
 
 fn js_sys_json_stringify(input: &JsValue) -> Result<String, Violation> {
@@ -133,41 +165,71 @@ extern "C" {
     fn js_date_now() -> f64;
 }
 
-fn read_options(value: JsValue) -> Result<ValidateOptions, JsError> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(ValidateOptions::default());
+/// The day and the context `validate`'s options give (`{ now?, context? }`). Read property
+/// by property (no name crosses into JavaScript as text): `validate` runs on every keystroke.
+fn read_options(options: &JsValue) -> Result<(NaiveDate, Context), JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok((today(None)?, Context::default()));
     }
-    let json = document(&value).map_err(|v| JsError::new(&format!("options: {}", v.message)))?;
-    let Value::Object(mut fields) = json else { return Err(JsError::new("options must be an object")) };
-    let now = match fields.remove("now") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(now)) => Some(now),
-        Some(_) => return Err(JsError::new("options.now must be a string: an ISO-8601 instant or a date")),
-    };
-    let context = fields.remove("context").filter(|c| !c.is_null());
-    if let Some(unknown) = fields.keys().next() {
+    if !options.is_object() {
+        return Err(JsError::new("options must be an object"));
+    }
+    if let Some(unknown) = unknown_option(options) {
         return Err(JsError::new(&format!("options: unknown option \"{unknown}\"")));
     }
-    Ok(ValidateOptions { now, context })
+    let now = option_now(options);
+    let now = match (now.is_undefined() || now.is_null(), now.as_string()) {
+        (true, _) => None,
+        (false, Some(now)) => Some(now),
+        (false, None) => return Err(JsError::new("options.now must be a string: an ISO-8601 instant or a date")),
+    };
+    let context = option_context(options);
+    let context = if context.is_undefined() || context.is_null() {
+        Context::default()
+    } else {
+        let text = document_text(&context).map_err(|v| JsError::new(&format!("options.context: {}", v.message)))?;
+        let value = json::parse(&text).map_err(|e| JsError::new(&format!("options.context: not JSON: {e}")))?;
+        let mut reader = Reader::default();
+        let context = Context::read(&value, &mut reader);
+        if let Some(v) = reader.violations.first() {
+            return Err(JsError::new(&format!("options.context {}: {}", v.path, v.message)));
+        }
+        context
+    };
+    Ok((today(now.as_deref())?, context))
+}
+
+#[wasm_bindgen(inline_js = "
+export function option_now(options) { return options.now; }
+export function option_context(options) { return options.context; }
+export function unknown_option(options) {
+  return Object.keys(options).find((key) => key !== 'now' && key !== 'context');
+}")]
+extern "C" {
+    fn option_now(options: &JsValue) -> JsValue;
+    fn option_context(options: &JsValue) -> JsValue;
+    fn unknown_option(options: &JsValue) -> Option<String>;
 }
 
 /// Reads the `cppoPrices` argument: `{currency, wholesaleCharges, wholesaleUsage?,
 /// markupPercentage? | customPayments?}`.
 fn read_cppo_request(value: &JsValue) -> Result<CppoPriceRequest, String> {
-    let Value::Object(fields) = document(value).map_err(|v| v.message)? else {
+    let text = document_text(value).map_err(|v| v.message)?;
+    let request = json::parse(&text).map_err(|e| format!("not JSON: {e}"))?;
+    if !request.is_object() {
         return Err("the request must be an object".to_owned());
-    };
+    }
     let text = |key: &str| -> Result<Option<String>, String> {
-        match fields.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
+        match request.get(key) {
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::String(s)) => Ok(Some(s.to_string())),
             Some(_) => Err(format!("{key} must be a string")),
         }
     };
     let texts = |key: &str| -> Result<Option<Vec<String>>, String> {
-        match fields.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Array(items)) => items
+        match request.get(key) {
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::Array(items)) => items
                 .iter()
                 .map(|i| i.as_str().map(str::to_owned).ok_or_else(|| format!("{key} must hold decimal strings")))
                 .collect::<Result<Vec<_>, _>>()
@@ -191,23 +253,9 @@ pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | string")] doc: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: JsValue,
 ) -> Result<JsValue, JsError> {
-    let options = read_options(options)?;
-    let today = today(options.now.as_deref())?;
-    let context = match &options.context {
-        None => Context::default(),
-        Some(value) => {
-            let mut reader = Reader::default();
-            let context = Context::read(value, &mut reader);
-            if let Some(v) = reader.violations.first() {
-                return Err(JsError::new(&format!("options.context {}: {}", v.path, v.message)));
-            }
-            context
-        }
-    };
-    let report = match document(&doc) {
-        Ok(value) => offerdesk_core::validate(&value, today, &context),
-        Err(violation) => Report { valid: false, violations: vec![violation] },
-    };
+    let (today, context) = read_options(&options)?;
+    let report = with_document(&doc, |document| offerdesk_core::validate(document, today, &context))
+        .unwrap_or_else(|violation| Report { valid: false, violations: vec![violation] });
     to_js(&report)
 }
 
@@ -217,14 +265,12 @@ pub fn validate(
 pub fn import_change_set(
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | string")] change_set: JsValue,
 ) -> Result<JsValue, JsError> {
-    let result = match document(&change_set) {
-        Err(violation) => ImportedChangeSet { offers: Vec::new(), violations: vec![violation] },
-        Ok(value) => {
-            let mut reader = Reader::default();
-            let set = catalog::import(&value, &mut reader);
-            ImportedChangeSet { offers: set.offers().map(write_offer).collect(), violations: reader.violations }
-        }
-    };
+    let result = with_document(&change_set, |value| {
+        let mut reader = Reader::default();
+        let set = catalog::import(value, &mut reader);
+        ImportedChangeSet { offers: set.offers().map(write_offer).collect(), violations: reader.violations }
+    })
+    .unwrap_or_else(|violation| ImportedChangeSet { offers: Vec::new(), violations: vec![violation] });
     to_js(&result)
 }
 
@@ -233,21 +279,19 @@ pub fn import_change_set(
 pub fn export_change_set(
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | string")] offer: JsValue,
 ) -> Result<JsValue, JsError> {
-    let result = match document(&offer) {
-        Err(violation) => ExportedChangeSet { change_set: None, violations: vec![violation] },
-        Ok(value) => {
-            let mut reader = Reader::default();
-            match read_offer(&mut reader, &value, Ptr::root(KeyStyle::Camel)) {
-                Some(mut offer) if reader.violations.is_empty() => {
-                    // A new offer needs a change name for its updates to refer to.
-                    offer.id.get_or_insert_with(|| "NewOffer".to_owned());
-                    let set = ChangeSet { entities: vec![Entity::Offer(Box::new(offer))], ..ChangeSet::default() };
-                    ExportedChangeSet { change_set: Some(set.export()), violations: Vec::new() }
-                }
-                _ => ExportedChangeSet { change_set: None, violations: reader.violations },
+    let result = with_document(&offer, |value| {
+        let mut reader = Reader::default();
+        match read_offer(&mut reader, value, Ptr::root(KeyStyle::Camel)) {
+            Some(mut offer) if reader.violations.is_empty() => {
+                // A new offer needs a change name for its updates to refer to.
+                offer.id.get_or_insert_with(|| "NewOffer".to_owned());
+                let set = ChangeSet { entities: vec![Entity::Offer(Box::new(offer))], ..ChangeSet::default() };
+                ExportedChangeSet { change_set: Some(set.export()), violations: Vec::new() }
             }
+            _ => ExportedChangeSet { change_set: None, violations: reader.violations },
         }
-    };
+    })
+    .unwrap_or_else(|violation| ExportedChangeSet { change_set: None, violations: vec![violation] });
     to_js(&result)
 }
 
@@ -258,9 +302,9 @@ pub fn timeline(
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | string")] offer: JsValue,
     #[wasm_bindgen(js_name = acceptedAt)] accepted_at: Option<String>,
 ) -> Result<JsValue, JsError> {
-    let value = document(&offer).map_err(|v| JsError::new(&v.message))?;
-    let mut reader = Reader::default();
-    let offer = read_offer(&mut reader, &value, Ptr::root(KeyStyle::Camel)).unwrap_or_default();
+    let offer = with_document(&offer, |value| read_offer(&mut Reader::default(), value, Ptr::root(KeyStyle::Camel)))
+        .map_err(|v| JsError::new(&v.message))?
+        .unwrap_or_default();
     // The timeline depends on the day of acceptance only (its UTC date, for an instant).
     let accepted_at = match accepted_at.as_deref() {
         None => current_time(),

@@ -3,6 +3,7 @@
 
 use super::{offer, offer_set, reference_name, resale, Change, ChangeSet, Entity, OtherEntity, RawChange};
 use super::{OFFER, OFFER_SET, RESALE_AUTHORIZATION};
+use crate::json::Json;
 use crate::model::offer::{Offer, OfferOrigin};
 use crate::model::offer_set::OfferSet;
 use crate::model::resale::ResaleAuthorization;
@@ -14,7 +15,7 @@ use std::borrow::Cow;
 
 /// Reads a `StartChangeSet` request. Every problem found is reported; what could be read
 /// is returned all the same, so the rules can still check it.
-pub fn import(value: &Value, r: &mut Reader) -> ChangeSet {
+pub fn import(value: &Json, r: &mut Reader) -> ChangeSet {
     let mut set = ChangeSet::default();
     let Some(mut o) = r.object(value, Ptr::root(KeyStyle::Pascal), "a change set") else { return set };
     set.catalog = o.required_string(r, "Catalog");
@@ -47,8 +48,8 @@ struct Header<'v> {
     change_name: Option<&'v str>,
     entity_type: &'v str,
     identifier: Option<(&'v str, Ptr)>,
-    entity_tags: Option<&'v Value>,
-    details: Option<(Cow<'v, Value>, Ptr)>,
+    entity_tags: Option<&'v Json<'v>>,
+    details: Option<(Cow<'v, Json<'v>>, Ptr)>,
 }
 
 /// Which entity a change applies to: the one created by a named change, the one an
@@ -71,7 +72,7 @@ struct Folder<'v> {
 }
 
 impl<'v> Folder<'v> {
-    fn fold(mut self, changes: &'v [Value], at: &Ptr, r: &mut Reader) -> Vec<Entity> {
+    fn fold(mut self, changes: &'v [Json<'v>], at: &Ptr, r: &mut Reader) -> Vec<Entity> {
         let headers: Vec<Header<'v>> =
             changes.iter().enumerate().filter_map(|(i, c)| read_header(r, c, at.index(i), i)).collect();
         let mut names: Vec<(&'v str, &Header)> = Vec::with_capacity(headers.len());
@@ -155,8 +156,8 @@ impl<'v> Folder<'v> {
             change_type: h.change_type.to_owned(),
             change_name: h.change_name.map(str::to_owned),
             identifier: h.identifier.as_ref().map(|(id, _)| (*id).to_owned()),
-            details: h.details.as_ref().map(|(d, _)| d.clone().into_owned()).unwrap_or(Value::Null),
-            entity_tags: h.entity_tags.cloned(),
+            details: h.details.as_ref().map_or(Value::Null, |(d, _)| d.to_value()),
+            entity_tags: h.entity_tags.map(Json::to_value),
         };
         if let Entity::Other(other) = entity {
             other.changes.push(raw_change(h));
@@ -191,7 +192,7 @@ fn new_entity(h: &Header, id: Option<String>) -> Entity {
     }
 }
 
-fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr, position: usize) -> Option<Header<'v>> {
+fn read_header<'v>(r: &mut Reader, value: &'v Json<'v>, at: Ptr, position: usize) -> Option<Header<'v>> {
     if value.get("ChangeSet").is_some() && value.get("ChangeType").is_none() {
         r.invalid(
             &at,
@@ -201,7 +202,7 @@ fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr, position: usize) -
     }
     let mut o = r.object(value, at, "a change")?;
     let change_type = match o.require_value(r, "ChangeType") {
-        Some((Value::String(s), _)) => Some(s.as_str()),
+        Some((Json::String(s), _)) => Some(s.as_ref()),
         Some((_, key)) => {
             r.invalid(&o.member(key).ptr(), "ChangeType must be a string");
             None
@@ -209,7 +210,7 @@ fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr, position: usize) -
         None => None,
     };
     let change_name = match o.take_value("ChangeName") {
-        Some((Value::String(s), _)) => Some(s.as_str()),
+        Some((Json::String(s), _)) => Some(s.as_ref()),
         Some((_, key)) => {
             r.invalid(&o.member(key).ptr(), "ChangeName must be a string");
             None
@@ -221,7 +222,7 @@ fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr, position: usize) -
     if let Some((entity, entity_at)) = o.require(r, "Entity") {
         if let Some(mut e) = r.object(entity, entity_at, "Entity") {
             entity_type = match e.require_value(r, "Type") {
-                Some((Value::String(s), _)) => Some(s.as_str()),
+                Some((Json::String(s), _)) => Some(s.as_ref()),
                 Some((_, key)) => {
                     r.invalid(&e.member(key).ptr(), "Entity.Type must be a string such as \"Offer@1.0\"");
                     None
@@ -229,7 +230,7 @@ fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr, position: usize) -
                 None => None,
             };
             identifier = match e.take("Identifier") {
-                Some((Value::String(s), at)) => Some((s.as_str(), at)),
+                Some((Json::String(s), at)) => Some((s.as_ref(), at)),
                 Some((_, at)) => {
                     r.invalid(&at, "Entity.Identifier must be a string");
                     None
@@ -257,12 +258,12 @@ fn read_header<'v>(r: &mut Reader, value: &'v Value, at: Ptr, position: usize) -
 
 /// `DetailsDocument` (JSON), or `Details` (the same as a JSON string; some SDK samples
 /// give an object there too).
-fn read_details<'v>(r: &mut Reader, o: &mut crate::read::Obj<'v>) -> Option<(Cow<'v, Value>, Ptr)> {
+fn read_details<'v>(r: &mut Reader, o: &mut crate::read::Obj<'v>) -> Option<(Cow<'v, Json<'v>>, Ptr)> {
     let document = o.take("DetailsDocument");
     let details = o.take("Details");
     match (document, details) {
         (Some((v, at)), None) => Some((Cow::Borrowed(v), at)),
-        (None, Some((Value::String(text), at))) => match serde_json::from_str::<Value>(text) {
+        (None, Some((Json::String(text), at))) => match crate::json::parse(text) {
             Ok(parsed) => Some((Cow::Owned(parsed), at.sealed(KeyStyle::Pascal))),
             Err(e) => {
                 r.invalid(&at, format!("Details is not valid JSON: {e}"));
@@ -295,15 +296,15 @@ fn check_detail_references(r: &mut Reader, h: &Header, names: &[(&str, &Header)]
             }
         }
     };
-    if let Value::Object(map) = details.as_ref() {
+    if details.is_object() {
         for key in ["ProductId", "OfferSetId", "ResaleAuthorizationId", "AgreementId"] {
-            if let Some(Value::String(s)) = map.get(key) {
+            if let Some(Json::String(s)) = details.get(key) {
                 check(s, at.key(key));
             }
         }
-        if let Some(Value::Array(offers)) = map.get("Offers") {
+        if let Some(Json::Array(offers)) = details.get("Offers") {
             for (i, offer) in offers.iter().enumerate() {
-                if let Some(Value::String(s)) = offer.get("OfferId") {
+                if let Some(Json::String(s)) = offer.get("OfferId") {
                     check(s, at.key("Offers").index(i).key("OfferId"));
                 }
             }

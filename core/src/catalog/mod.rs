@@ -13,6 +13,7 @@ mod terms_change;
 
 pub use import::import;
 
+use crate::json::Json;
 use crate::model::offer::Offer;
 use crate::model::offer_set::OfferSet;
 use crate::model::resale::ResaleAuthorization;
@@ -143,7 +144,7 @@ pub(crate) struct Change<'a> {
     pub change_type: &'a str,
     /// `/ChangeSet/<i>`.
     pub at: &'a Ptr,
-    pub details: &'a Value,
+    pub details: &'a Json<'a>,
     pub details_at: &'a Ptr,
 }
 

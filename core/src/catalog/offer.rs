@@ -2,6 +2,7 @@
 
 use super::terms_change::{read_terms, replace_terms, terms_details, TermOwner};
 use super::{entity_change, Change, OFFER};
+use crate::json::Json;
 use crate::model::offer::{Offer, OfferOrigin, Targeting};
 use crate::model::terms::{Audience, TermType, TERM_CHANGES};
 use crate::model::{Located, Publication};
@@ -98,8 +99,8 @@ pub(super) fn apply(o: &mut Offer, c: &Change, r: &mut Reader) -> bool {
     true
 }
 
-pub(super) fn is_empty_object(details: &Value) -> bool {
-    details.as_object().is_some_and(Map::is_empty)
+pub(super) fn is_empty_object(details: &Json) -> bool {
+    details.as_object().is_some_and(<[_]>::is_empty)
 }
 
 /// The offer as Catalog API changes: create, updates in a fixed order, release last.

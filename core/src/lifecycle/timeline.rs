@@ -72,10 +72,13 @@ fn milestones(agreement: &AgreementRecord, accepted: NaiveDate) -> Vec<Milestone
         days.extend(end.checked_sub_days(Days::new(EXPIRING_DAYS - 1)));
         days.extend(end.checked_add_days(Days::new(1)));
     }
-    days.sort();
-    days.dedup();
+    // At most four days: taken in order, each once, rather than sorted.
+    let mut ordered: Vec<NaiveDate> = Vec::with_capacity(days.len());
+    while let Some(&next) = days.iter().filter(|d| ordered.last().is_none_or(|last| *d > last)).min() {
+        ordered.push(next);
+    }
     let mut out: Vec<Milestone> = Vec::new();
-    for date in days.into_iter().filter(|d| *d >= accepted) {
+    for date in ordered.into_iter().filter(|d| *d >= accepted) {
         let status = status_at(agreement, date);
         if out.last().is_none_or(|m| m.status != status) {
             out.push(Milestone { date, status });

@@ -1,9 +1,9 @@
 //! The terms of an agreement, as the Agreement API's `GetAgreementTerms` returns them.
 
 use super::terms::{read_term, Dialect, Term, TermType};
+use crate::json::Json;
 use crate::pointer::{KeyStyle, Ptr};
 use crate::read::Reader;
-use serde_json::Value;
 
 /// The accepted terms of one agreement.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -15,7 +15,7 @@ impl AgreementTerms {
     /// Reads a `GetAgreementTerms` response (`{"acceptedTerms": [{"legalTerm": {...}}, ...]}`).
     /// Each accepted-term entry is a union keyed by the term's name; AWS's own mock-ups
     /// sometimes put two terms in one entry, so every key is read.
-    pub fn read(r: &mut Reader, value: &Value, at: Ptr) -> Option<AgreementTerms> {
+    pub fn read(r: &mut Reader, value: &Json, at: Ptr) -> Option<AgreementTerms> {
         let at = at.restyled(KeyStyle::Camel);
         let mut o = r.object(value, at, "agreement terms")?;
         let mut terms = Vec::new();
@@ -23,10 +23,7 @@ impl AgreementTerms {
             for (i, entry) in r.array(list, &list_at, "acceptedTerms").unwrap_or_default().iter().enumerate() {
                 let entry_at = list_at.index(i);
                 let Some(union) = entry.as_object() else {
-                    r.invalid(
-                        &entry_at,
-                        format!("an accepted term must be an object, not {}", crate::read::kind_of(entry)),
-                    );
+                    r.invalid(&entry_at, format!("an accepted term must be an object, not {}", entry.kind()));
                     continue;
                 };
                 for (key, term_value) in union {
@@ -62,14 +59,14 @@ impl AgreementTerms {
 }
 
 /// Some responses leave out a term's `type`: it is then the union key's own name.
-fn term_value_with_type(key: &str, value: &Value) -> Option<Value> {
-    let map = value.as_object()?;
-    if map.contains_key("type") {
+fn term_value_with_type<'v>(key: &str, value: &Json<'v>) -> Option<Json<'v>> {
+    let members = value.as_object()?;
+    if members.iter().any(|(k, _)| k == "type") {
         return None;
     }
     let name = TermType::parse(&(key.get(..1)?.to_ascii_uppercase() + key.get(1..)?))?.name();
-    let mut with_type = serde_json::Map::new();
-    with_type.insert("type".into(), Value::String(name.into()));
-    with_type.extend(map.clone());
-    Some(Value::Object(with_type))
+    let mut with_type = Vec::with_capacity(members.len() + 1);
+    with_type.push(("type".into(), Json::String(name.into())));
+    with_type.extend(members.iter().cloned());
+    Some(Json::Object(with_type))
 }

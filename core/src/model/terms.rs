@@ -4,6 +4,7 @@
 //! term is one struct whose fields are filled according to its type's field table, and
 //! the same code reads and writes it for every dialect.
 
+use crate::json::Json;
 use crate::pointer::{KeyStyle, Ptr};
 use crate::read::{Locate, Obj, Reader};
 use crate::values::{format_date, parse_date_or_instant, DecimalText, DurationText, Slot};
@@ -39,6 +40,9 @@ macro_rules! term_types {
         pub enum TermType { $( $variant, )* }
 
         impl TermType {
+            /// Every term type, in their order.
+            pub const ALL: &'static [TermType] = &[$( TermType::$variant, )*];
+
             pub const fn name(self) -> &'static str {
                 match self { $( TermType::$variant => $name, )* }
             }
@@ -174,10 +178,22 @@ pub const TERM_CHANGES: [&str; 10] = [
 
 /// Orders terms by the change that sets them (stable within one change), so an entity's
 /// terms read the same whatever order its changes came in.
-pub fn sort_terms(terms: &mut [Term]) {
-    terms.sort_by_key(|t| {
+pub fn sort_terms(terms: &mut Vec<Term>) {
+    let rank = |t: &Term| {
         t.kind.map_or(usize::MAX, |k| TERM_CHANGES.iter().position(|c| *c == k.change_type()).unwrap_or(usize::MAX))
-    });
+    };
+    let ranks: Vec<usize> = terms.iter().map(rank).collect();
+    if ranks.windows(2).all(|pair| matches!(pair, [a, b] if a <= b)) {
+        return;
+    }
+    // The ranks are a short fixed list, so the terms are gathered rank by rank rather than
+    // sorted: a sort routine per element type is several KB of the WASM module.
+    let mut slots: Vec<Option<Term>> = std::mem::take(terms).into_iter().map(Some).collect();
+    for wanted in (0..TERM_CHANGES.len()).chain([usize::MAX]) {
+        for (slot, _) in slots.iter_mut().zip(&ranks).filter(|(_, rank)| **rank == wanted) {
+            terms.extend(slot.take());
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -361,7 +377,7 @@ pub struct Audience {
 }
 
 impl Audience {
-    pub fn read(r: &mut Reader, value: &Value, at: Ptr) -> Option<Audience> {
+    pub fn read(r: &mut Reader, value: &Json, at: Ptr) -> Option<Audience> {
         let mut o = r.object(value, at, "targeting")?;
         let buyer_accounts = o.strings(r, "BuyerAccounts");
         let country_codes = o.strings(r, "CountryCodes");
@@ -381,10 +397,10 @@ impl Audience {
 }
 
 /// Reads one term object.
-pub fn read_term(r: &mut Reader, value: &Value, at: Ptr, dialect: Dialect) -> Option<Term> {
+pub fn read_term(r: &mut Reader, value: &Json, at: Ptr, dialect: Dialect) -> Option<Term> {
     let mut o = r.object(value, at, "a term")?;
     let kind = match o.require_value(r, "Type") {
-        Some((Value::String(name), key)) => match TermType::parse(name) {
+        Some((Json::String(name), key)) => match TermType::parse(name) {
             Some(kind) => Some(kind),
             None => {
                 r.invalid(&o.member(key).ptr(), format!("unknown term type \"{name}\""));
@@ -392,10 +408,7 @@ pub fn read_term(r: &mut Reader, value: &Value, at: Ptr, dialect: Dialect) -> Op
             }
         },
         Some((other, key)) => {
-            r.invalid(
-                &o.member(key).ptr(),
-                format!("the term type must be a string, not {}", crate::read::kind_of(other)),
-            );
+            r.invalid(&o.member(key).ptr(), format!("the term type must be a string, not {}", other.kind()));
             None
         }
         None => None,
@@ -466,14 +479,14 @@ fn slot_of_text(text: String) -> Slot<String> {
     }
 }
 
-fn read_grant(r: &mut Reader, value: &Value, at: Ptr) -> Option<Grant> {
+fn read_grant(r: &mut Reader, value: &Json, at: Ptr) -> Option<Grant> {
     let mut o = r.object(value, at, "a grant")?;
     let dimension_key = o.required_string(r, "DimensionKey");
     let max_quantity = o.integer(r, "MaxQuantity");
     Some(Grant { dimension_key, max_quantity, at: o.finish(r) })
 }
 
-fn read_rate_card(r: &mut Reader, value: &Value, at: Ptr) -> Option<RateCard> {
+fn read_rate_card(r: &mut Reader, value: &Json, at: Ptr) -> Option<RateCard> {
     let mut o = r.object(value, at, "a rate card")?;
     let selector = o.take("Selector").and_then(|(v, at)| {
         let mut s = r.object(v, at, "the selector")?;
@@ -490,7 +503,7 @@ fn read_rate_card(r: &mut Reader, value: &Value, at: Ptr) -> Option<RateCard> {
     Some(RateCard { selector, constraints, rate_card, at: o.finish(r) })
 }
 
-fn read_rate(r: &mut Reader, value: &Value, at: Ptr) -> Option<Rate> {
+fn read_rate(r: &mut Reader, value: &Json, at: Ptr) -> Option<Rate> {
     let mut o = r.object(value, at, "a rate")?;
     let price = match o.require_value(r, "Price") {
         Some((v, key)) => r.decimal(v, &o.member(key), o.spelled("Price")),
@@ -500,7 +513,7 @@ fn read_rate(r: &mut Reader, value: &Value, at: Ptr) -> Option<Rate> {
     Some(Rate { dimension_key, price, at: o.finish(r) })
 }
 
-fn read_charge(r: &mut Reader, value: &Value, at: Ptr, dialect: Dialect) -> Option<Charge> {
+fn read_charge(r: &mut Reader, value: &Json, at: Ptr, dialect: Dialect) -> Option<Charge> {
     let mut o = r.object(value, at, "a charge")?;
     let charge_date = o.require_value(r, "ChargeDate").and_then(|(v, key)| match dialect {
         Dialect::Agreement => v.as_str().and_then(parse_date_or_instant).map(Slot::Filled),
@@ -513,7 +526,7 @@ fn read_charge(r: &mut Reader, value: &Value, at: Ptr, dialect: Dialect) -> Opti
     Some(Charge { charge_date, charge_amount, at: o.finish(r) })
 }
 
-fn read_document(r: &mut Reader, value: &Value, at: Ptr) -> Option<LegalDocument> {
+fn read_document(r: &mut Reader, value: &Json, at: Ptr) -> Option<LegalDocument> {
     let mut o = r.object(value, at, "a legal document")?;
     let kind = o.required_string(r, "Type");
     let (url, version) = (o.string(r, "Url"), o.string(r, "Version"));

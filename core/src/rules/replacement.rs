@@ -3,7 +3,6 @@
 use super::Subject;
 use crate::model::terms::TermType;
 use crate::violation::{Code, Violation};
-use std::collections::BTreeSet;
 
 pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
     let o = s.offer;
@@ -32,10 +31,14 @@ pub(super) fn check(s: &Subject, out: &mut Vec<Violation>) {
             ),
         ));
     }
-    let offered: BTreeSet<TermType> = o.pricing_terms().filter_map(|t| t.kind).collect();
-    let agreed: BTreeSet<TermType> = agreement.terms.pricing_types().collect();
+    // The types as sets, in their order.
+    let set_of = |types: Vec<TermType>| -> Vec<TermType> {
+        TermType::ALL.iter().copied().filter(|k| types.contains(k)).collect()
+    };
+    let offered = set_of(o.pricing_terms().filter_map(|t| t.kind).collect());
+    let agreed = set_of(agreement.terms.pricing_types().collect());
     if !offered.is_empty() && !agreed.is_empty() && offered != agreed {
-        let names = |set: &BTreeSet<TermType>| set.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ");
+        let names = |set: &[TermType]| set.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ");
         let term_at = o.pricing_terms().next().map_or_else(|| at.clone(), |t| t.at.clone());
         out.push(Violation::new(
             Code::ReplacementTermsChanged,

@@ -139,13 +139,15 @@ fn check_matches_authorization(s: &Subject, ra: &ResaleAuthorization, out: &mut 
                 ),
             ));
         }
+        // The same grants in any order (a handful, one per dimension: compared pairwise).
         let grants = |t: &crate::model::terms::Term| {
-            let mut g: Vec<_> =
-                t.grant_list().iter().map(|g| (g.dimension_key.clone(), g.max_quantity.clone())).collect();
-            g.sort_by(|a, b| a.0.cmp(&b.0));
-            g
+            t.grant_list().iter().map(|g| (g.dimension_key.clone(), g.max_quantity.clone())).collect::<Vec<_>>()
         };
-        if grants(own) != grants(ra_fixed) {
+        let (own_grants, ra_grants) = (grants(own), grants(ra_fixed));
+        let count = |list: &[_], grant| list.iter().filter(|g| *g == grant).count();
+        let same = own_grants.len() == ra_grants.len()
+            && own_grants.iter().all(|g| count(&own_grants, g) == count(&ra_grants, g));
+        if !same {
             let at = if own.grants.is_some() { own.at.at("Grants") } else { own.at.as_str().to_owned() };
             out.push(mismatch(at, "the grants differ from the resale authorization's".to_owned()));
         }

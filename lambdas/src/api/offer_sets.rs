@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use offerdesk_core::context::Context;
 use offerdesk_core::document::write_offer;
+use offerdesk_core::json::Json;
 use offerdesk_core::lifecycle::{self, AcceptRequest, OfferState};
 use offerdesk_core::violation::{Code, Violation};
 use serde_json::{json, Value};
@@ -91,7 +92,7 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
             offers.push(write_offer(&offer.offer));
         }
         let document = json!({"state": RELEASED, "offers": offers});
-        let report = offerdesk_core::validate(&document, api.now().date_naive(), &Context::default());
+        let report = offerdesk_core::validate(&Json::from(&document), api.now().date_naive(), &Context::default());
         violations.extend(report.violations.into_iter().filter(|v| v.code.as_str().starts_with("offer_set.")).map(
             |mut v| {
                 v.path = request_path(&v.path);

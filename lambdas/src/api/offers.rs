@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use offerdesk_core::catalog::Entity;
 use offerdesk_core::context::{Agreement, Context};
 use offerdesk_core::document::{read_document, Document};
+use offerdesk_core::json::Json;
 use offerdesk_core::lifecycle::{self, status_at, OfferRecord, OfferState, Outcome};
 use offerdesk_core::model::agreement::AgreementTerms;
 use offerdesk_core::model::offer::Offer;
@@ -73,7 +74,7 @@ pub(super) async fn buyer_offer<S: Store>(
 /// 400 with every reading problem, each with its JSON Pointer.
 pub(super) fn read_offer_body(body: &Value) -> Result<Offer, ApiError> {
     let mut reader = Reader::default();
-    let document = read_document(body, &mut reader);
+    let document = read_document(&Json::from(body), &mut reader);
     if !reader.violations.is_empty() {
         return Err(ApiError::unreadable(&reader.violations));
     }
@@ -166,7 +167,7 @@ pub async fn validate<S: Store>(
         })?,
         None => api.now().date_naive(),
     };
-    let report = offerdesk_core::validate(&document, today, &Context::default());
+    let report = offerdesk_core::validate(&Json::from(&document), today, &Context::default());
     Ok(json_response(StatusCode::OK, json!(report)))
 }
 

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use offerdesk_core::catalog;
 use offerdesk_core::context::Context;
+use offerdesk_core::json::Json;
 use offerdesk_core::lifecycle::pricing::Markup;
 use offerdesk_core::lifecycle::{self, AuthorizationRecord, CppoRequest};
 use offerdesk_core::model::{Located, Publication};
@@ -42,7 +43,7 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
             ));
         }
         let mut reader = Reader::default();
-        let set = catalog::import(&body, &mut reader);
+        let set = catalog::import(&Json::from(&body), &mut reader);
         if !reader.violations.is_empty() {
             return Err(ApiError::unreadable(&reader.violations));
         }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use offerdesk_core::catalog::{ChangeSet, Entity};
 use offerdesk_core::context::Context;
 use offerdesk_core::document::{read_document, Document};
+use offerdesk_core::json::Json;
 use offerdesk_core::lifecycle::{self, OfferRecord};
 use offerdesk_core::model::offer::{Offer, OfferOrigin};
 use offerdesk_core::read::Reader;
@@ -65,7 +66,7 @@ fn offer_change_set(mut offer: Offer) -> Value {
 /// The document is neither (an offer set or agreement terms), or unreadable.
 pub fn document_change_set(document: &Value) -> Result<(Value, Option<Offer>), String> {
     let mut reader = Reader::default();
-    let read = read_document(document, &mut reader);
+    let read = read_document(&Json::from(document), &mut reader);
     if let Some(v) = reader.violations.first() {
         return Err(format!("{}: {}", if v.path.is_empty() { "/" } else { &v.path }, v.message));
     }

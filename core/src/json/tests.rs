@@ -1,0 +1,97 @@
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, reason = "tests")]
+
+use super::*;
+
+fn parsed(text: &str) -> Json<'_> {
+    parse(text).unwrap()
+}
+
+fn refused(text: &str) -> String {
+    parse(text).unwrap_err().to_string()
+}
+
+#[test]
+fn parse_borrows_plain_strings_and_keys_from_the_text() {
+    let doc = parsed(r#" {"Name": "Acme", "Tags": ["a", "b"]} "#);
+    let Json::Object(members) = &doc else { panic!("not an object: {doc:?}") };
+    assert!(matches!(members[0].0, Cow::Borrowed("Name")));
+    assert!(matches!(members[0].1, Json::String(Cow::Borrowed("Acme"))));
+    assert_eq!(doc.get("Tags"), Some(&Json::Array(vec![Json::String("a".into()), Json::String("b".into())])));
+}
+
+#[test]
+fn parse_decodes_escapes_and_surrogate_pairs() {
+    let doc = parsed(r#""a\"b\\c\/\n\t\u00e9\ud83d\ude00""#);
+    assert_eq!(doc.as_str(), Some("a\"b\\c/\n\té😀"));
+}
+
+#[test]
+fn parse_keeps_numbers_as_written() {
+    let same: serde_json::Value = serde_json::from_str("[1.50, -0, 2E+3]").unwrap();
+    assert_eq!(parsed("[1.50, -0, 2E+3]").to_value(), same);
+    let Json::Array(items) = parsed("[1.50, -0, 2E+3]") else { panic!("not an array") };
+    let texts: Vec<_> = items.iter().map(|n| if let Json::Number(t) = n { t.as_ref() } else { "" }).collect();
+    assert_eq!(texts, ["1.50", "-0", "2E+3"]);
+}
+
+#[test]
+fn parse_keeps_the_first_place_and_last_value_of_a_repeated_key() {
+    let doc = parsed(r#"{"a": 1, "b": 2, "a": 3}"#);
+    assert_eq!(doc.to_value().to_string(), r#"{"a":3,"b":2}"#);
+    let many: Vec<String> = (0..40).map(|i| format!("\"k{}\": {i}", i % 20)).collect();
+    let text = format!("{{{}}}", many.join(","));
+    let doc = parsed(&text);
+    assert_eq!(doc.as_object().map(<[_]>::len), Some(20));
+    assert_eq!(doc.get("k0"), Some(&Json::Number("20".into())));
+}
+
+#[test]
+fn parse_refuses_what_is_not_json_saying_what_and_where_as_serde_json_does() {
+    for text in [
+        "",
+        "{\n  \"a\": 1,\n}",
+        r#"{"a" 1}"#,
+        r#"{"a": 1 "b": 2}"#,
+        "[1, 2",
+        "{1: 2}",
+        "[01]",
+        "[1.]",
+        "1e999",
+        "-",
+        "1.",
+        "1e",
+        "[1e+]",
+        "-x",
+        "tru",
+        "trux",
+        "\"a\u{1}\"",
+        r#""\x""#,
+        r#""\u12g4""#,
+        r#""\ud800""#,
+        r#""\ud800\n""#,
+        r#""\ud800\u0041""#,
+        r#""\udc00""#,
+        "\"abc",
+        "{} {}",
+        "{\n  \"name\": \"x\",\n  oops\n}",
+    ] {
+        let theirs = serde_json::from_str::<serde_json::Value>(text).unwrap_err().to_string();
+        assert_eq!(refused(text), theirs, "{text:?}");
+    }
+}
+
+#[test]
+fn parse_refuses_nesting_deeper_than_serde_json_takes() {
+    let deep = "[".repeat(129) + &"]".repeat(129);
+    assert!(refused(&deep).starts_with("recursion limit exceeded"));
+    let fine = "[".repeat(128) + &"]".repeat(128);
+    assert!(parse(&fine).is_ok());
+}
+
+#[test]
+fn json_from_a_serde_value_equals_the_same_text_parsed() {
+    let text = r#"{"b": [true, null, {"c": "d"}], "a": 12}"#;
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(Json::from(&value), parsed(text));
+    assert_eq!(parsed(text).to_value(), value);
+}
