@@ -175,8 +175,8 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    // The parser's hot spots are forced inline: the WASM build optimises this crate for
-    // size, which would otherwise leave them as calls per byte.
+    // The parser's per-byte steps are forced inline: the WASM build optimises with size in
+    // mind (`opt-level = "s"`), which leaves them as calls per byte otherwise.
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()

@@ -75,17 +75,17 @@ impl Ptr {
 
     /// The pointer of the member `pascal` (spelled in this object's style).
     pub fn key(&self, pascal: &str) -> Ptr {
-        self.with_segment(&self.style.spell(pascal))
+        self.with_segment(pascal, self.style == KeyStyle::Camel)
     }
 
     /// The pointer of a member whose key is given exactly as it is spelled in the document.
     pub fn raw_key(&self, key: &str) -> Ptr {
-        self.with_segment(key)
+        self.with_segment(key, false)
     }
 
     pub fn index(&self, i: usize) -> Ptr {
         let mut digits = itoa_buffer();
-        self.with_segment(format_index(i, &mut digits))
+        self.with_segment(format_index(i, &mut digits), false)
     }
 
     /// Values below this point are inside a JSON string: their pointer stays here.
@@ -107,19 +107,31 @@ impl Ptr {
         self.key(pascal).path
     }
 
-    fn with_segment(&self, segment: &str) -> Ptr {
+    /// This pointer and `/segment` (`~` and `/` escaped, RFC 6901), in one allocation;
+    /// `camel` writes the segment's first letter in lower case.
+    fn with_segment(&self, segment: &str, camel: bool) -> Ptr {
         if self.sealed {
             return self.clone();
         }
         let mut path = String::with_capacity(self.path.len() + segment.len() + 1);
         path.push_str(&self.path);
         path.push('/');
-        if segment.bytes().any(|b| b == b'~' || b == b'/') {
-            path.push_str(&segment.replace('~', "~0").replace('/', "~1"));
-        } else {
-            path.push_str(segment);
+        let mut rest = segment.chars();
+        if camel {
+            if let Some(first) = rest.next() {
+                push_escaped(&mut path, first.to_ascii_lowercase().encode_utf8(&mut [0; 4]));
+            }
         }
+        push_escaped(&mut path, rest.as_str());
         Ptr { path, style: self.style, sealed: false }
+    }
+}
+
+fn push_escaped(path: &mut String, text: &str) {
+    if text.bytes().any(|b| b == b'~' || b == b'/') {
+        path.push_str(&text.replace('~', "~0").replace('/', "~1"));
+    } else {
+        path.push_str(text);
     }
 }
 
@@ -187,6 +199,13 @@ mod tests {
         let p = Ptr::root(KeyStyle::Camel).key("Terms").index(2).raw_key("a/b~c");
         assert_eq!(p.as_str(), "/terms/2/a~1b~0c");
         assert_eq!(Ptr::root(KeyStyle::Pascal).at("ChargeDate"), "/ChargeDate");
+    }
+
+    #[test]
+    fn keys_with_escapes_are_camel_cased_before_escaping() {
+        let p = Ptr::root(KeyStyle::Camel).key("Terms").raw_key("~x").key("/A~B").key("Éclair");
+        assert_eq!(p.as_str(), "/terms/~0x/~1A~0B/Éclair");
+        assert_eq!(Ptr::root(KeyStyle::Pascal).key("a/b").at("ChargeDate"), "/a~1b/ChargeDate");
     }
 
     #[test]

@@ -314,6 +314,15 @@ fn bad_input_gets_a_clear_error_never_a_500() {
     );
     assert_eq!(validate["valid"], false);
     assert!(!validate["violations"].as_array().unwrap().is_empty());
+    // /v1/validate reads the text as the CLI does: the number is quoted as it was written.
+    let text = base("contract.json").to_string().replacen("\"10000.00\"", "10000.50", 1);
+    let validate = ok(stack.call("POST", "/v1/validate?now=2023-01-01", &seller, &text), 200);
+    let messages: Vec<&str> =
+        validate["violations"].as_array().unwrap().iter().filter_map(|v| v["message"].as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("such as \"10000.50\"")), "{validate}");
+    let broken = stack.call("POST", "/v1/validate", &seller, "{\n  \"name\": \"x\",\n  oops\n}");
+    assert_eq!(broken.status, 400);
+    assert!(broken.body.to_string().contains("key must be a string (line 3, column 3)"), "{}", broken.body);
 }
 
 #[test]

@@ -7,6 +7,7 @@ use crate::store::Store;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
+use offerdesk_core::json::{self, Json};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -33,6 +34,22 @@ impl Call {
         }
         serde_json::from_slice(&self.body).map_err(|e| {
             ApiError::invalid("", format!("the body is not JSON: {e} (line {}, column {})", e.line(), e.column()))
+        })
+    }
+
+    /// The body read by the core's own JSON reader, as the CLI reads a file: for answers
+    /// that must be the CLI's to the character (numbers stay as written).
+    ///
+    /// # Errors
+    /// 400 `document.invalid`, naming where the JSON breaks.
+    pub fn document(&self) -> Result<Json<'_>, ApiError> {
+        let text = std::str::from_utf8(&self.body)
+            .map_err(|e| ApiError::invalid("", format!("the body is not UTF-8 text: {e}")))?;
+        json::parse(text).map_err(|e| {
+            ApiError::invalid(
+                "",
+                format!("the body is not JSON: {} (line {}, column {})", e.message(), e.line(), e.column()),
+            )
         })
     }
 

@@ -160,14 +160,14 @@ pub async fn validate<S: Store>(
     Query(query): Query<HashMap<String, String>>,
     call: Call,
 ) -> Result<Response, ApiError> {
-    let document = call.json()?;
+    let document = call.document()?;
     let today = match query.get("now") {
         Some(now) => offerdesk_core::parse_now(now).ok_or_else(|| {
             ApiError::invalid("", format!("now={now:?} is not a date (2023-01-01) or an RFC 3339 instant"))
         })?,
         None => api.now().date_naive(),
     };
-    let report = offerdesk_core::validate(&Json::from(&document), today, &Context::default());
+    let report = offerdesk_core::validate(&document, today, &Context::default());
     Ok(json_response(StatusCode::OK, json!(report)))
 }
 
