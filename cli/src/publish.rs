@@ -2,10 +2,9 @@
 //! only then sent to AWS Marketplace with `StartChangeSet`; with `--wait`, followed with
 //! `DescribeChangeSet` until AWS has finished, AWS's errors mapped back onto the document.
 
-use crate::validate::{parse_now_arg, read_context, read_json};
+use crate::validate::{parse_json, parse_now_arg, read_context, read_text};
 use chrono::{NaiveDate, Utc};
 use clap::Args as ClapArgs;
-use offerdesk_core::json::Json;
 use offerdesk_core::validate;
 use offerdesk_lambdas::marketplace::catalog::ChangeSetStatus;
 use offerdesk_lambdas::marketplace::{aws_errors, publish, Catalog, CatalogError};
@@ -47,8 +46,12 @@ fn print(value: &serde_json::Value) {
 /// Exit status: 0 sent (and, with `--wait`, applied); 1 refused (by the rules, before
 /// sending, or by AWS); 2 the document could not be read, or AWS could not be reached.
 pub fn run(args: &Args) -> ExitCode {
-    let document = match read_json(&args.file) {
-        Ok(v) => v,
+    let text = match read_text(&args.file) {
+        Ok(text) => text,
+        Err(message) => return fail(message),
+    };
+    let parsed = match parse_json(&args.file, &text) {
+        Ok(parsed) => parsed,
         Err(message) => return fail(message),
     };
     let context = match args.context.as_deref().map(read_context).transpose() {
@@ -56,7 +59,9 @@ pub fn run(args: &Args) -> ExitCode {
         Err(message) => return fail(message),
     };
     let today = args.now.unwrap_or_else(|| Utc::now().date_naive());
-    let report = validate(&Json::from(&document), today, &context);
+    // Validated as `offerdesk validate` reads the same file, to the character.
+    let report = validate(&parsed, today, &context);
+    let document = parsed.to_value();
     if !report.valid {
         eprintln!("offerdesk publish: not sent: the document breaks {} rule(s)", report.violations.len());
         print(&serde_json::to_value(&report).unwrap_or_default());
