@@ -20,8 +20,9 @@ use serde_json::Value;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-/// Options of `validate`. (Read by hand from JSON: serde's derived readers bring float
-/// formatting into the module for their error messages.)
+/// Options of `validate`: this struct gives the TypeScript type; `read_options` reads them
+/// property by property (serde's derived readers would bring float formatting into the
+/// module for their error messages, and a round trip through JSON on every call).
 #[derive(Debug, Default, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidateOptions {
