@@ -166,7 +166,7 @@ impl Context {
         });
         for_each(r, &mut o, "Agreements", |r, v, at| ctx.agreements.extend(read_agreement(r, v, at)));
         for_each(r, &mut o, "Offers", |r, v, at| match v.get("id").and_then(Json::as_str) {
-            Some(id) => ctx.offers.push((id.to_owned(), v.to_owned())),
+            Some(id) => ctx.offers.push((id.to_owned(), v.to_static())),
             None => r.invalid(&at, "an existing offer needs its \"id\""),
         });
         o.finish(r);

@@ -65,15 +65,15 @@ impl<'a> Json<'a> {
     }
 
     /// A copy that borrows nothing, to keep beyond the text.
-    pub fn to_owned(&self) -> Json<'static> {
+    pub fn to_static(&self) -> Json<'static> {
         let text = |s: &Cow<'_, str>| Cow::Owned(s.to_string());
         match self {
             Json::Null => Json::Null,
             Json::Bool(b) => Json::Bool(*b),
             Json::Number(n) => Json::Number(text(n)),
             Json::String(s) => Json::String(text(s)),
-            Json::Array(items) => Json::Array(items.iter().map(Json::to_owned).collect()),
-            Json::Object(members) => Json::Object(members.iter().map(|(k, v)| (text(k), v.to_owned())).collect()),
+            Json::Array(items) => Json::Array(items.iter().map(Json::to_static).collect()),
+            Json::Object(members) => Json::Object(members.iter().map(|(k, v)| (text(k), v.to_static())).collect()),
         }
     }
 
