@@ -201,10 +201,22 @@ impl<'a> Parser<'a> {
         SyntaxError { message, line, column }
     }
 
+    /// The eight bytes from `pos` as one word, to scan them at once.
+    #[inline(always)]
+    fn word(&self) -> Option<u64> {
+        let chunk: [u8; 8] = self.bytes.get(self.pos..self.pos + 8)?.try_into().ok()?;
+        Some(u64::from_le_bytes(chunk))
+    }
+
     #[inline(always)]
     fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.pos += 1;
+        loop {
+            match self.peek() {
+                // Indentation comes in runs of spaces: up to eight of them in one step.
+                Some(b' ') => self.pos += self.word().map_or(1, |word| first_nonzero_byte(word ^ every_byte(b' '))),
+                Some(b'\n' | b'\r' | b'\t') => self.pos += 1,
+                _ => return,
+            }
         }
     }
 
@@ -330,6 +342,15 @@ impl<'a> Parser<'a> {
         let mut start = self.pos;
         let mut owned: Option<String> = None;
         loop {
+            // Eight bytes at a time until a word holds the run's end, then byte by byte.
+            while let Some(word) = self.word() {
+                let ends = bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_below(word, 0x20);
+                if ends != 0 {
+                    self.pos += first_nonzero_byte(ends);
+                    break;
+                }
+                self.pos += 8;
+            }
             while let Some(b) = self.peek() {
                 if !plain(b) {
                     break;
@@ -530,6 +551,34 @@ fn beyond_f64(number: &str) -> bool {
 #[inline(always)]
 fn plain(b: u8) -> bool {
     b != b'"' && b != b'\\' && b >= 0x20
+}
+
+// Eight bytes in one little-endian `u64` word, tested together ("SWAR"). The tests mark a
+// byte by setting its high bit; a mark can also land on a byte after the first marked one
+// (a borrow carries upwards), never before it, so the first mark is always exact.
+
+/// `byte` in each of the eight bytes of a word.
+#[inline(always)]
+const fn every_byte(byte: u8) -> u64 {
+    0x0101_0101_0101_0101 * byte as u64
+}
+
+/// Marks the bytes of `word` below `limit` (≤ 0x80).
+#[inline(always)]
+const fn bytes_below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(every_byte(limit)) & !word & every_byte(0x80)
+}
+
+/// Marks the bytes of `word` equal to `byte`.
+#[inline(always)]
+const fn bytes_equal(word: u64, byte: u8) -> u64 {
+    bytes_below(word ^ every_byte(byte), 1)
+}
+
+/// The index of the first byte of `word` that is not zero (the first marked one), 8 if none.
+#[inline(always)]
+const fn first_nonzero_byte(word: u64) -> usize {
+    (word.trailing_zeros() / 8) as usize
 }
 
 /// A key given twice keeps its first place and its last value, as in `serde_json`.

@@ -19,10 +19,17 @@ impl KeyStyle {
         if a.len() != p.len() {
             return false;
         }
-        match (self, a.split_first(), p.split_first()) {
-            (KeyStyle::Pascal, _, _) => a == p,
-            (KeyStyle::Camel, Some((x, a_rest)), Some((y, p_rest))) => *x == y.to_ascii_lowercase() && a_rest == p_rest,
-            (KeyStyle::Camel, _, _) => true,
+        // The first letters first: most keys of the same length differ there, and comparing
+        // the rest is a call.
+        match (a.split_first(), p.split_first()) {
+            (Some((x, a_rest)), Some((y, p_rest))) => {
+                let first = match self {
+                    KeyStyle::Pascal => *y,
+                    KeyStyle::Camel => y.to_ascii_lowercase(),
+                };
+                *x == first && a_rest == p_rest
+            }
+            _ => true,
         }
     }
 
@@ -46,9 +53,57 @@ impl KeyStyle {
 /// so entities read from different documents compare by their content alone.
 #[derive(Debug, Clone)]
 pub struct Ptr {
-    path: String,
+    path: PathText,
     style: KeyStyle,
     sealed: bool,
+}
+
+/// The text of a pointer: inline while it is short, as nearly every pointer into a
+/// document is, so that building and copying one allocates nothing (reading a document
+/// builds dozens, and allocation is much of what validating costs in WASM); on the heap
+/// past that.
+#[derive(Debug, Clone)]
+enum PathText {
+    Inline { len: u8, bytes: [u8; INLINE_CAPACITY] },
+    Heap(String),
+}
+
+/// Longer than 99% of the pointers into AWS's reference documents.
+const INLINE_CAPACITY: usize = 94;
+
+impl PathText {
+    const EMPTY: PathText = PathText::Inline { len: 0, bytes: [0; INLINE_CAPACITY] };
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Only whole `str`s are ever written into `bytes`, so this never fails.
+            PathText::Inline { len, bytes } => {
+                std::str::from_utf8(bytes.get(..usize::from(*len)).unwrap_or_default()).unwrap_or_default()
+            }
+            PathText::Heap(text) => text,
+        }
+    }
+
+    fn push_str(&mut self, more: &str) {
+        match self {
+            PathText::Inline { len, bytes } => {
+                let end = usize::from(*len) + more.len();
+                match (bytes.get_mut(usize::from(*len)..end), u8::try_from(end)) {
+                    (Some(room), Ok(end)) => {
+                        room.copy_from_slice(more.as_bytes());
+                        *len = end;
+                    }
+                    _ => {
+                        let mut text = String::with_capacity(end);
+                        text.push_str(self.as_str());
+                        text.push_str(more);
+                        *self = PathText::Heap(text);
+                    }
+                }
+            }
+            PathText::Heap(text) => text.push_str(more),
+        }
+    }
 }
 
 impl PartialEq for Ptr {
@@ -66,7 +121,7 @@ impl Default for Ptr {
 
 impl Ptr {
     pub fn root(style: KeyStyle) -> Self {
-        Self { path: String::new(), style, sealed: false }
+        Self { path: PathText::EMPTY, style, sealed: false }
     }
 
     pub fn style(&self) -> KeyStyle {
@@ -99,23 +154,22 @@ impl Ptr {
     }
 
     pub fn as_str(&self) -> &str {
-        &self.path
+        self.path.as_str()
     }
 
     /// The full pointer of the member `pascal`, as reported in a violation.
     pub fn at(&self, pascal: &str) -> String {
-        self.key(pascal).path
+        self.key(pascal).as_str().to_owned()
     }
 
-    /// This pointer and `/segment` (`~` and `/` escaped, RFC 6901), in one allocation;
-    /// `camel` writes the segment's first letter in lower case.
+    /// This pointer and `/segment` (`~` and `/` escaped, RFC 6901); `camel` writes the
+    /// segment's first letter in lower case.
     fn with_segment(&self, segment: &str, camel: bool) -> Ptr {
         if self.sealed {
             return self.clone();
         }
-        let mut path = String::with_capacity(self.path.len() + segment.len() + 1);
-        path.push_str(&self.path);
-        path.push('/');
+        let mut path = self.path.clone();
+        path.push_str("/");
         let mut rest = segment.chars();
         if camel {
             if let Some(first) = rest.next() {
@@ -127,7 +181,7 @@ impl Ptr {
     }
 }
 
-fn push_escaped(path: &mut String, text: &str) {
+fn push_escaped(path: &mut PathText, text: &str) {
     if text.bytes().any(|b| b == b'~' || b == b'/') {
         path.push_str(&text.replace('~', "~0").replace('/', "~1"));
     } else {
@@ -137,7 +191,7 @@ fn push_escaped(path: &mut String, text: &str) {
 
 impl std::fmt::Display for Ptr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.path)
+        f.write_str(self.as_str())
     }
 }
 
@@ -213,6 +267,20 @@ mod tests {
         let root = Ptr::root(KeyStyle::Pascal);
         for i in [0, 7, 10, 59, 100, 123_456] {
             assert_eq!(root.index(i).as_str(), format!("/{i}"));
+        }
+    }
+
+    #[test]
+    fn pointers_of_any_length_are_kept_whole() {
+        // Short pointers are kept inline, long ones on the heap: cross that line at every
+        // length, with multi-byte and escaped segments.
+        let (mut p, mut expected) = (Ptr::root(KeyStyle::Camel), String::new());
+        for i in 0..60 {
+            p = if i % 3 == 0 { p.key("Terms") } else { p.raw_key("é/~") }.index(i);
+            expected.push_str(if i % 3 == 0 { "/terms" } else { "/é~1~0" });
+            expected.push_str(&format!("/{i}"));
+            assert_eq!(p.as_str(), expected);
+            assert_eq!(p.clone().to_string(), expected);
         }
     }
 

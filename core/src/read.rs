@@ -245,18 +245,22 @@ impl<'v> Obj<'v> {
 
     /// The member spelled `pascal` in this object's style, with its pointer.
     pub fn take(&mut self, pascal: &str) -> Option<(&'v Json<'v>, Ptr)> {
-        let style = self.at.style();
-        let (index, (key, value)) = self.members.iter().enumerate().find(|(_, (k, _))| style.matches(k, pascal))?;
-        self.used.mark(index);
+        let (value, key) = self.take_value(pascal)?;
         Some((value, self.at.raw_key(key)))
     }
 
     /// Like `take`, but leaves the member's pointer unbuilt (see `member`).
     pub fn take_value(&mut self, pascal: &str) -> Option<(&'v Json<'v>, &'v str)> {
         let style = self.at.style();
-        let (index, (key, value)) = self.members.iter().enumerate().find(|(_, (k, _))| style.matches(k, pascal))?;
-        self.used.mark(index);
-        Some((value, key.as_ref()))
+        // A plain loop: every field read runs it, and the WASM build (optimised for size)
+        // leaves the closure of `Iterator::find` as a call per member.
+        for (index, (key, value)) in self.members.iter().enumerate() {
+            if style.matches(key, pascal) {
+                self.used.mark(index);
+                return Some((value, key.as_ref()));
+            }
+        }
+        None
     }
 
     pub fn member<'a>(&'a self, key: &'a str) -> Member<'a> {

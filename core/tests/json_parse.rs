@@ -37,6 +37,8 @@ fn arbitrary_value() -> impl Strategy<Value = Value> {
         any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
         "\\PC{0,12}".prop_map(Value::String),
         "[\"\\\\/\u{0}-\u{1f}a\u{e9}\u{1f600}]{0,6}".prop_map(Value::String),
+        // Long enough to span several eight-byte words, with an escape or two in them.
+        "[a-z é😀]{0,20}[\"\\\\\u{1}\u{1f}]?[a-z é😀]{0,20}".prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![

@@ -95,3 +95,28 @@ fn json_from_a_serde_value_equals_the_same_text_parsed() {
     assert_eq!(Json::from(&value), parsed(text));
     assert_eq!(parsed(text).to_value(), value);
 }
+
+#[test]
+fn a_string_ends_at_its_first_quote_backslash_or_control_character_wherever_it_falls() {
+    // Strings are scanned eight bytes at a time: put each ending at every place in a word,
+    // after plain ASCII and after multi-byte characters.
+    for filler in ["a", "é", "😀"] {
+        for before in 0..20 {
+            let head = filler.repeat(before);
+            assert_eq!(parsed(&format!("\"{head}\"")).as_str(), Some(head.as_str()));
+            assert_eq!(parsed(&format!("\"{head}\\n{head}\"")).as_str(), Some(format!("{head}\n{head}").as_str()));
+            let control = format!("\"{head}\u{1f}{head}\"");
+            let theirs = serde_json::from_str::<serde_json::Value>(&control).unwrap_err().to_string();
+            assert_eq!(refused(&control), theirs, "{control:?}");
+        }
+    }
+}
+
+#[test]
+fn runs_of_indentation_of_any_length_are_whitespace() {
+    for spaces in 0..20 {
+        let pad = " ".repeat(spaces);
+        let text = format!("{pad}{{\n{pad}\"a\":{pad}[{pad}1,\t{pad}2{pad}]\r\n{pad}}}{pad}");
+        assert_eq!(parsed(&text).to_value().to_string(), r#"{"a":[1,2]}"#, "{text:?}");
+    }
+}
