@@ -130,14 +130,17 @@ extern "C" {
     fn encode_into(text: &JsValue, memory: &JsValue, at: usize, length: usize) -> usize;
 }
 
+/// A JavaScript value as JSON text, brought in as `utf8_text` brings a string (a portal
+/// validates its form's object on every keystroke).
 fn js_sys_json_stringify(input: &JsValue) -> Result<String, Violation> {
-    JSON::stringify(input).ok().and_then(|s| s.as_string()).ok_or_else(|| {
-        Violation::new(
+    match JSON::stringify(input) {
+        Ok(text) if text.is_string() => utf8_text(&text),
+        _ => Err(Violation::new(
             Code::DocumentInvalid,
             "",
             "the document cannot be written as JSON (undefined, a function, or a cycle)",
-        )
-    })
+        )),
+    }
 }
 
 #[wasm_bindgen]

@@ -56,8 +56,23 @@ test("every rule fixture: the package and the CLI agree, and the fixture holds",
 test("a bad document is a violation, a broken call throws", () => {
   assert.deepEqual(validate("{oops", { now: "2023-01-01" }).violations.map((v) => v.code), ["document.invalid"]);
   assert.equal(validate([1, 2], { now: "2023-01-01" }).violations[0].code, "document.invalid");
+  const cycle = {};
+  cycle.self = cycle;
+  for (const value of [undefined, () => 1, cycle, { n: 1n }]) {
+    const [only] = validate(value, { now: "2023-01-01" }).violations;
+    assert.match(only.message, /cannot be written as JSON/, String(value));
+  }
   assert.throws(() => validate({}, { now: "yesterday" }), /now/);
   assert.throws(() => validate({}, { now: 7 }), /options/);
+});
+
+test("an object and its JSON text are read alike, whatever their characters", () => {
+  const offer = { productId: "prod-1", state: "released", name: "Café <Ünïcödé> 😀 \u0000", terms: [] };
+  const fromObject = validate(offer, { now: "2023-01-01" });
+  assert.deepEqual(fromObject, validate(JSON.stringify(offer), { now: "2023-01-01" }));
+  assert.ok(fromObject.violations.some((v) => v.path === "/name" && v.code === "offer.name_invalid_characters"));
+  const { changeSet } = exportChangeSet(offer);
+  assert.equal(changeSet.ChangeSet[0].DetailsDocument.Name, offer.name);
 });
 
 test("now defaults to the current time", () => {
