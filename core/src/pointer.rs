@@ -62,7 +62,7 @@ pub struct Ptr {
 /// document is, so that building and copying one allocates nothing (reading a document
 /// builds dozens, and allocation is much of what validating costs in WASM); on the heap
 /// past that.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum PathText {
     Inline { len: u8, bytes: [u8; INLINE_CAPACITY] },
     Heap(String),
@@ -103,6 +103,12 @@ impl PathText {
             }
             PathText::Heap(text) => text.push_str(more),
         }
+    }
+}
+
+impl std::fmt::Debug for PathText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -281,6 +287,7 @@ mod tests {
             expected.push_str(&format!("/{i}"));
             assert_eq!(p.as_str(), expected);
             assert_eq!(p.clone().to_string(), expected);
+            assert_eq!(format!("{p:?}"), format!("Ptr {{ path: {expected:?}, style: Camel, sealed: false }}"));
         }
     }
 
