@@ -5,7 +5,7 @@
 //! Streams deliver a record at least once; each delivery is recorded by (webhook, event
 //! id), so a repeated record is not delivered again.
 
-use crate::records::{Kind, Record, WebhookRecord};
+use crate::records::WebhookRecord;
 use crate::store::{Store, StoreError};
 use crate::webhooks::sign;
 use aws_lambda_events::dynamodb::Event as StreamEvent;
@@ -100,8 +100,7 @@ impl<S: Store> Notifier<S> {
                 }
             };
             report.events += 1;
-            for webhook in self.store.list(&tenant, Kind::Webhook).await? {
-                let Record::Webhook(webhook) = webhook else { continue };
+            for webhook in self.store.list_as::<WebhookRecord>(&tenant).await? {
                 self.deliver(&tenant, &webhook, &item, &mut report).await?;
             }
         }

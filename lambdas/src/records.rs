@@ -174,11 +174,54 @@ pub struct ParkedRecord {
     pub version: u64,
 }
 
-/// Any stored record. (Records are moved into a change once and written; their size
-/// does not matter.)
-#[allow(clippy::large_enum_variant, reason = "records are built once per request and moved, never copied in bulk")]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Record {
+/// Declares [`Record`] over each kind's record type, with what every record has (kind,
+/// id, version) and each type's [`OfKind`], from one list.
+macro_rules! records {
+    ($($variant:ident($record:ty)),* $(,)?) => {
+        /// Any stored record. (Records are moved into a change once and written; their size
+        /// does not matter.)
+        #[allow(clippy::large_enum_variant, reason = "records are built once per request and moved, never copied in bulk")]
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Record {
+            $($variant($record),)*
+        }
+
+        impl Record {
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(Record::$variant(_) => Kind::$variant,)*
+                }
+            }
+
+            pub fn id(&self) -> &str {
+                match self {
+                    $(Record::$variant(r) => &r.id,)*
+                }
+            }
+
+            pub fn version(&self) -> u64 {
+                match self {
+                    $(Record::$variant(r) => r.version,)*
+                }
+            }
+        }
+
+        $(
+            impl OfKind for $record {
+                const KIND: Kind = Kind::$variant;
+
+                fn from_record(record: Record) -> Option<Self> {
+                    match record {
+                        Record::$variant(r) => Some(r),
+                        _ => None,
+                    }
+                }
+            }
+        )*
+    };
+}
+
+records!(
     Offer(OfferRecord),
     Agreement(AgreementRecord),
     ResaleAuthorization(AuthorizationRecord),
@@ -188,51 +231,18 @@ pub enum Record {
     AwsLink(AwsLinkRecord),
     AwsEvent(AwsEventRecord),
     Parked(ParkedRecord),
+);
+
+/// The record type of one kind: what a typed read (`Store::get_as`, the API's `fetch`)
+/// asks for, so that no caller matches on [`Record`] to take its kind out.
+pub trait OfKind: Sized + Send {
+    const KIND: Kind;
+
+    /// The record, if it is of this kind.
+    fn from_record(record: Record) -> Option<Self>;
 }
 
 impl Record {
-    pub fn kind(&self) -> Kind {
-        match self {
-            Record::Offer(_) => Kind::Offer,
-            Record::Agreement(_) => Kind::Agreement,
-            Record::ResaleAuthorization(_) => Kind::ResaleAuthorization,
-            Record::OfferSet(_) => Kind::OfferSet,
-            Record::Webhook(_) => Kind::Webhook,
-            Record::Publication(_) => Kind::Publication,
-            Record::AwsLink(_) => Kind::AwsLink,
-            Record::AwsEvent(_) => Kind::AwsEvent,
-            Record::Parked(_) => Kind::Parked,
-        }
-    }
-
-    pub fn id(&self) -> &str {
-        match self {
-            Record::Offer(r) => &r.id,
-            Record::Agreement(r) => &r.id,
-            Record::ResaleAuthorization(r) => &r.id,
-            Record::OfferSet(r) => &r.id,
-            Record::Webhook(r) => &r.id,
-            Record::Publication(r) => &r.id,
-            Record::AwsLink(r) => &r.id,
-            Record::AwsEvent(r) => &r.id,
-            Record::Parked(r) => &r.id,
-        }
-    }
-
-    pub fn version(&self) -> u64 {
-        match self {
-            Record::Offer(r) => r.version,
-            Record::Agreement(r) => r.version,
-            Record::ResaleAuthorization(r) => r.version,
-            Record::OfferSet(r) => r.version,
-            Record::Webhook(r) => r.version,
-            Record::Publication(r) => r.version,
-            Record::AwsLink(r) => r.version,
-            Record::AwsEvent(r) => r.version,
-            Record::Parked(r) => r.version,
-        }
-    }
-
     /// The record as JSON: the API's body for it, and what the store keeps.
     pub fn to_json(&self) -> Value {
         match self {

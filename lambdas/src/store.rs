@@ -1,6 +1,6 @@
 //! The store port: what the API and the scheduler need from persistence, whatever holds it.
 
-use crate::records::{Kind, Record};
+use crate::records::{Kind, OfKind, Record};
 use chrono::{DateTime, NaiveDate, Utc};
 use offerdesk_core::lifecycle::{Acceptance, AgreementRecord, Event};
 use serde_json::Value;
@@ -126,11 +126,27 @@ pub trait Store: Clone + Send + Sync + 'static {
         id: &str,
     ) -> impl Future<Output = Result<Option<Record>, StoreError>> + Send;
 
+    /// The tenant's record of type `T`, or `None` (as `get`).
+    ///
+    /// # Errors
+    /// As `get`.
+    fn get_as<T: OfKind>(&self, tenant: &str, id: &str) -> impl Future<Output = Result<Option<T>, StoreError>> + Send {
+        async move { Ok(self.get(tenant, T::KIND, id).await?.and_then(T::from_record)) }
+    }
+
     /// All the tenant's records of a kind.
     ///
     /// # Errors
     /// `Corrupt`, `Unavailable`.
     fn list(&self, tenant: &str, kind: Kind) -> impl Future<Output = Result<Vec<Record>, StoreError>> + Send;
+
+    /// All the tenant's records of type `T` (as `list`).
+    ///
+    /// # Errors
+    /// As `list`.
+    fn list_as<T: OfKind>(&self, tenant: &str) -> impl Future<Output = Result<Vec<T>, StoreError>> + Send {
+        async move { Ok(self.list(tenant, T::KIND).await?.into_iter().filter_map(T::from_record).collect()) }
+    }
 
     /// The tenant that owns the record with this id (ids are unique across tenants): how a
     /// buyer or a reseller reaches a seller's offer or authorization.
@@ -225,9 +241,6 @@ pub async fn buyer_agreements_with<S: Store>(
         .await?
         .into_iter()
         .filter(|(tenant, _)| tenant == seller)
-        .filter_map(|(_, record)| match record {
-            Record::Agreement(a) => Some(a),
-            _ => None,
-        })
+        .filter_map(|(_, record)| AgreementRecord::from_record(record))
         .collect())
 }

@@ -231,15 +231,25 @@ fn fifty_concurrent_accepts_make_one_agreement() {
     let buyer = stack.token(Role::Buyer, BUYER);
     let id = released_offer(&stack, &seller, &base("contract.json"));
     let path = format!("/v1/offers/{id}/accept");
+    // All fifty are released at once; how many overlap the winner's write depends on the
+    // scheduler, so the conditional write itself is proven in dynamodb_store.rs (1 win, 49
+    // conflicts) and here only the outcome a buyer sees is asserted.
+    let start = std::sync::Barrier::new(50);
     let statuses: Vec<u16> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..50).map(|_| scope.spawn(|| stack.call("POST", &path, &buyer, "").status)).collect();
+        let handles: Vec<_> = (0..50)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    stack.call("POST", &path, &buyer, "").status
+                })
+            })
+            .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let created = statuses.iter().filter(|s| **s == 201).count();
-    // The losers of the race get 409; one that reads after the winner sees the offer accepted (422).
+    // A loser of the race gets 409; one that reads after the winner sees the offer accepted (422).
     assert_eq!(created, 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| [201, 409, 422].contains(s)), "{statuses:?}");
-    assert!(statuses.iter().filter(|s| **s == 409).count() > 0, "{statuses:?}");
     assert_eq!(ok(stack.call("GET", "/v1/agreements", &seller, ""), 200)["agreements"].as_array().unwrap().len(), 1);
 }
 

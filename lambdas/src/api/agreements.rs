@@ -3,26 +3,19 @@
 use super::auth::Role;
 use super::offers::{buyer_offer, created, read_offer_body};
 use super::{fetch, json_response, mutate, new_id, Api, ApiError, Call, Done};
-use crate::records::{Kind, Record};
+use crate::records::{OfKind, Record};
 use crate::store::{Change, Store};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::NaiveDate;
-use offerdesk_core::lifecycle::{self, status_at, AcceptRequest, AgreementRecord, Configuration};
+use chrono::{DateTime, NaiveDate, Utc};
+use offerdesk_core::lifecycle::{self, status_at, AcceptRequest, AgreementRecord, Configuration, OfferRecord};
 use offerdesk_core::model::offer::OfferOrigin;
 use offerdesk_core::model::Located;
 use offerdesk_core::pointer::Ptr;
 use offerdesk_core::violation::{Code, Violation};
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-fn pick_agreement(record: Record) -> Option<AgreementRecord> {
-    match record {
-        Record::Agreement(a) => Some(a),
-        _ => None,
-    }
-}
 
 /// The agreement as the API shows it: the record, with its status on `today`.
 pub(super) fn agreement_json(agreement: &AgreementRecord, today: NaiveDate) -> Value {
@@ -33,18 +26,52 @@ pub(super) fn agreement_json(agreement: &AgreementRecord, today: NaiveDate) -> V
     body
 }
 
-/// The buyer's agreements with one seller (what acceptance checks against).
-pub(super) async fn buyer_agreements_with<S: Store>(
-    api: &Api<S>,
-    buyer: &str,
-    seller: &str,
-) -> Result<Vec<AgreementRecord>, ApiError> {
-    Ok(crate::store::buyer_agreements_with(&api.store, buyer, seller).await?)
+/// What a buyer's accept request says; all of it optional: `{"configuration":
+/// {"selectorValue": "P12M", "dimensions": {"users": 10}}, "netPaymentTerms": true}`.
+pub(super) struct AcceptBody {
+    configuration: Option<Configuration>,
+    net_terms: bool,
 }
 
-/// The optional accept body: `{"configuration": {"selectorValue": "P12M", "dimensions":
-/// {"users": 10}}, "netPaymentTerms": true}`.
-pub(super) fn read_accept_body(body: &Value) -> Result<(Option<Configuration>, bool), ApiError> {
+/// One buyer accepting a seller's offers at one moment: each offer's `AcceptRequest` is made
+/// from it the same way, whether the buyer accepts one offer or an offer set.
+pub(super) struct Accepting {
+    buyer: String,
+    pub now: DateTime<Utc>,
+    body: AcceptBody,
+    /// The buyer's agreements with the seller, as stored: acceptance checks against them,
+    /// and the agreements it ends are written conditionally on these versions.
+    pub agreements: Vec<AgreementRecord>,
+}
+
+impl Accepting {
+    pub(super) async fn load<S: Store>(
+        api: &Api<S>,
+        buyer: &str,
+        seller: &str,
+        body: AcceptBody,
+    ) -> Result<Self, ApiError> {
+        let agreements = crate::store::buyer_agreements_with(&api.store, buyer, seller).await?;
+        Ok(Self { buyer: buyer.to_owned(), now: api.now(), body, agreements })
+    }
+
+    /// The request to accept `offer`, making the agreement `agreement_id`.
+    pub(super) fn request<'a>(&'a self, offer: &'a OfferRecord, agreement_id: &'a str) -> AcceptRequest<'a> {
+        AcceptRequest {
+            offer,
+            buyer_account_id: &self.buyer,
+            agreement_id,
+            now: self.now,
+            buyer_has_net_terms: self.body.net_terms,
+            buyer_agreements: &self.agreements,
+            product: None,
+            configuration: self.body.configuration.as_ref(),
+        }
+    }
+}
+
+/// Reads an accept request's body (`AcceptBody`).
+pub(super) fn read_accept_body(body: &Value) -> Result<AcceptBody, ApiError> {
     let net_terms = match body.get("netPaymentTerms") {
         None => true,
         Some(Value::Bool(b)) => *b,
@@ -52,7 +79,9 @@ pub(super) fn read_accept_body(body: &Value) -> Result<(Option<Configuration>, b
             return Err(ApiError::invalid("/netPaymentTerms", format!("must be true or false, not {other}")))
         }
     };
-    let Some(configuration) = body.get("configuration") else { return Ok((None, net_terms)) };
+    let Some(configuration) = body.get("configuration") else {
+        return Ok(AcceptBody { configuration: None, net_terms });
+    };
     let selector_value = match configuration.get("selectorValue") {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
@@ -78,7 +107,7 @@ pub(super) fn read_accept_body(body: &Value) -> Result<(Option<Configuration>, b
             dimensions.push((key.clone(), quantity));
         }
     }
-    Ok((Some(Configuration { selector_value, dimensions }), net_terms))
+    Ok(AcceptBody { configuration: Some(Configuration { selector_value, dimensions }), net_terms })
 }
 
 /// A refused acceptance: "not found" is 404 (the buyer learns nothing), the rest 422.
@@ -109,25 +138,15 @@ pub async fn accept<S: Store>(
     let me = call.require(&[Role::Buyer])?.clone();
     refuse_in_aws_mode(&api)?;
     mutate(&api, &call, || async {
-        let (configuration, net_terms) = read_accept_body(&call.json()?)?;
+        let body = read_accept_body(&call.json()?)?;
         let (seller, offer) = buyer_offer(&api, &me.account, &id).await?;
-        let agreements = buyer_agreements_with(&api, &me.account, &seller).await?;
+        let accepting = Accepting::load(&api, &me.account, &seller, body).await?;
         let agreement_id = new_id("agmt")?;
-        let now = api.now();
-        let request = AcceptRequest {
-            offer: &offer,
-            buyer_account_id: &me.account,
-            agreement_id: &agreement_id,
-            now,
-            buyer_has_net_terms: net_terms,
-            buyer_agreements: &agreements,
-            product: None,
-            configuration: configuration.as_ref(),
-        };
-        let acceptance = lifecycle::accept(&request).map_err(|v| refused(&[v], &id))?;
-        let body = agreement_json(&acceptance.agreement, now.date_naive());
-        let mut change = Change::new(now);
-        change.record_acceptance(&seller, acceptance, &agreements);
+        let acceptance =
+            lifecycle::accept(&accepting.request(&offer, &agreement_id)).map_err(|v| refused(&[v], &id))?;
+        let body = agreement_json(&acceptance.agreement, accepting.now.date_naive());
+        let mut change = Change::new(accepting.now);
+        change.record_acceptance(&seller, acceptance, &accepting.agreements);
         Ok(Done::new(StatusCode::CREATED, body, change))
     })
     .await
@@ -142,11 +161,11 @@ async fn visible_agreement<S: Store>(
     let me = &call.identity;
     match me.role {
         Role::Seller | Role::Reseller => {
-            Ok((me.account.clone(), fetch(api, &me.account, Kind::Agreement, id, pick_agreement).await?))
+            Ok((me.account.clone(), fetch::<_, AgreementRecord>(api, &me.account, id).await?))
         }
         Role::Buyer => {
             let owner = api.store.owner(id).await?.ok_or_else(|| ApiError::not_found("agreement", id))?;
-            let agreement = fetch(api, &owner, Kind::Agreement, id, pick_agreement).await?;
+            let agreement = fetch::<_, AgreementRecord>(api, &owner, id).await?;
             if agreement.buyer_account_id != me.account {
                 return Err(ApiError::not_found("agreement", id));
             }
@@ -158,13 +177,15 @@ async fn visible_agreement<S: Store>(
 /// `GET /v1/agreements`: a seller's agreements, or a buyer's (with every seller).
 pub async fn list<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Result<Response, ApiError> {
     let me = &call.identity;
-    let records = match me.role {
-        Role::Buyer => api.store.buyer_agreements(&me.account).await?.into_iter().map(|(_, r)| r).collect(),
-        Role::Seller | Role::Reseller => api.store.list(&me.account, Kind::Agreement).await?,
+    let records: Vec<AgreementRecord> = match me.role {
+        Role::Buyer => {
+            let records = api.store.buyer_agreements(&me.account).await?.into_iter().map(|(_, r)| r);
+            records.filter_map(AgreementRecord::from_record).collect()
+        }
+        Role::Seller | Role::Reseller => api.store.list_as(&me.account).await?,
     };
     let today = api.now().date_naive();
-    let agreements: Vec<Value> =
-        records.into_iter().filter_map(pick_agreement).map(|a| agreement_json(&a, today)).collect();
+    let agreements: Vec<Value> = records.iter().map(|a| agreement_json(a, today)).collect();
     Ok(json_response(StatusCode::OK, json!({"agreements": agreements})))
 }
 
@@ -215,7 +236,7 @@ pub async fn replacement_offer<S: Store>(
 ) -> Result<Response, ApiError> {
     let me = call.require(&[Role::Seller, Role::Reseller])?.clone();
     mutate(&api, &call, || async {
-        let agreement = fetch(&api, &me.account, Kind::Agreement, &id, pick_agreement).await?;
+        let agreement = fetch::<_, AgreementRecord>(&api, &me.account, &id).await?;
         let mut body = call.json()?;
         match body.get("agreementId") {
             None => {

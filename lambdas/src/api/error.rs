@@ -104,3 +104,21 @@ impl IntoResponse for ApiError {
         (self.status, Json(json!({"violations": self.violations}))).into_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn a_lost_race_is_409_and_a_broken_store_never_shows_its_error() {
+        let lost = ApiError::from(StoreError::Conflict("offer o-1 changed since version 1".into()));
+        assert_eq!(lost.status, StatusCode::CONFLICT);
+        assert_eq!(lost.violations[0]["code"], "conflict");
+        assert!(lost.violations[0]["message"].as_str().unwrap().contains("read it again and retry"));
+
+        let down = ApiError::from(StoreError::Unavailable("connection refused to 10.0.0.1".into()));
+        assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(!down.violations.to_string().contains("10.0.0.1"));
+    }
+}

@@ -19,6 +19,7 @@ mod webhooks;
 pub use call::Call;
 pub use error::ApiError;
 
+use crate::records::OfKind;
 use crate::store::{Change, SavedResponse, Store};
 use auth::DevKey;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -191,18 +192,12 @@ pub fn json_response(status: StatusCode, body: Value) -> Response {
     response
 }
 
-/// The tenant's record of `kind`, or 404 (also when it is another tenant's).
+/// The tenant's record of type `T`, or 404 (also when it is another tenant's).
 ///
 /// # Errors
 /// 404; the store's errors.
-pub async fn fetch<S: Store, T>(
-    api: &Api<S>,
-    tenant: &str,
-    kind: crate::records::Kind,
-    id: &str,
-    pick: fn(crate::records::Record) -> Option<T>,
-) -> Result<T, ApiError> {
-    api.store.get(tenant, kind, id).await?.and_then(pick).ok_or_else(|| ApiError::not_found(kind.as_str(), id))
+pub async fn fetch<S: Store, T: OfKind>(api: &Api<S>, tenant: &str, id: &str) -> Result<T, ApiError> {
+    api.store.get_as::<T>(tenant, id).await?.ok_or_else(|| ApiError::not_found(T::KIND.as_str(), id))
 }
 
 /// A new id, or 500 when the system has no randomness (never the caller's fault).

@@ -1,7 +1,7 @@
 //! `/v1/offer-sets`: released private offers for several products that a buyer accepts at
 //! once, or not at all.
 
-use super::agreements::{agreement_json, buyer_agreements_with, read_accept_body, refuse_in_aws_mode, refused};
+use super::agreements::{agreement_json, read_accept_body, refuse_in_aws_mode, refused, Accepting};
 use super::auth::Role;
 use super::offers::{buyer_offer, own_offer};
 use super::{fetch, json_response, mutate, new_id, Api, ApiError, Call, Done};
@@ -13,20 +13,13 @@ use axum::response::Response;
 use offerdesk_core::context::Context;
 use offerdesk_core::document::write_offer;
 use offerdesk_core::json::Json;
-use offerdesk_core::lifecycle::{self, AcceptRequest, OfferState};
+use offerdesk_core::lifecycle::{self, OfferState};
 use offerdesk_core::violation::{Code, Violation};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 const RELEASED: &str = "released";
 const ACCEPTED: &str = "accepted";
-
-fn pick_set(record: Record) -> Option<OfferSetRecord> {
-    match record {
-        Record::OfferSet(set) => Some(set),
-        _ => None,
-    }
-}
 
 /// `{"name": "...", "offerIds": ["offer-...", ...]}`.
 fn read_set_body(body: &Value) -> Result<(Option<String>, Vec<String>), ApiError> {
@@ -65,14 +58,8 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
         let (name, ids) = read_set_body(&call.json()?)?;
         let mut violations = Vec::new();
         let mut offers = Vec::new();
-        let in_sets: Vec<String> = api
-            .store
-            .list(&me.account, Kind::OfferSet)
-            .await?
-            .into_iter()
-            .filter_map(pick_set)
-            .flat_map(|s| s.offer_ids)
-            .collect();
+        let sets = api.store.list_as::<OfferSetRecord>(&me.account).await?;
+        let in_sets: Vec<String> = sets.into_iter().flat_map(|s| s.offer_ids).collect();
         for (i, id) in ids.iter().enumerate() {
             let offer = own_offer(&api, &call, id).await?;
             let path = format!("/offerIds/{i}");
@@ -127,7 +114,7 @@ async fn visible_set<S: Store>(api: &Api<S>, call: &Call, id: &str) -> Result<(S
         Role::Buyer => api.store.owner(id).await?.ok_or_else(|| ApiError::not_found("offer-set", id))?,
         Role::Reseller => return Err(ApiError::not_found("offer-set", id)),
     };
-    let set = fetch(api, &owner, Kind::OfferSet, id, pick_set).await?;
+    let set = fetch::<_, OfferSetRecord>(api, &owner, id).await?;
     if me.role == Role::Buyer {
         for offer_id in &set.offer_ids {
             buyer_offer(api, &me.account, offer_id).await.map_err(|_| ApiError::not_found("offer-set", id))?;
@@ -155,7 +142,7 @@ pub async fn accept<S: Store>(
     let me = call.require(&[Role::Buyer])?.clone();
     refuse_in_aws_mode(&api)?;
     mutate(&api, &call, || async {
-        let (configuration, net_terms) = read_accept_body(&call.json()?)?;
+        let body = read_accept_body(&call.json()?)?;
         let (seller, set) = visible_set(&api, &call, &id).await?;
         if set.state == ACCEPTED {
             let v = Violation::new(Code::AcceptOfferNotOpen, "", format!("offer set {id} has been accepted already"));
@@ -165,29 +152,15 @@ pub async fn accept<S: Store>(
         for offer_id in &set.offer_ids {
             offers.push(buyer_offer(&api, &me.account, offer_id).await?.1);
         }
-        let agreements = buyer_agreements_with(&api, &me.account, &seller).await?;
+        let accepting = Accepting::load(&api, &me.account, &seller, body).await?;
         let ids = offers.iter().map(|_| new_id("agmt")).collect::<Result<Vec<_>, _>>()?;
-        let now = api.now();
-        let requests: Vec<AcceptRequest> = offers
-            .iter()
-            .zip(&ids)
-            .map(|(offer, agreement_id)| AcceptRequest {
-                offer,
-                buyer_account_id: &me.account,
-                agreement_id,
-                now,
-                buyer_has_net_terms: net_terms,
-                buyer_agreements: &agreements,
-                product: None,
-                configuration: configuration.as_ref(),
-            })
-            .collect();
+        let requests: Vec<_> = offers.iter().zip(&ids).map(|(offer, id)| accepting.request(offer, id)).collect();
         let acceptances = lifecycle::accept_offer_set(&requests).map_err(|v| refused(&v, &id))?;
-        let today = now.date_naive();
+        let today = accepting.now.date_naive();
         let made: Vec<Value> = acceptances.iter().map(|a| agreement_json(&a.agreement, today)).collect();
-        let mut change = Change::new(now);
+        let mut change = Change::new(accepting.now);
         for acceptance in acceptances {
-            change.record_acceptance(&seller, acceptance, &agreements);
+            change.record_acceptance(&seller, acceptance, &accepting.agreements);
         }
         let accepted = OfferSetRecord { state: ACCEPTED.to_owned(), version: set.version + 1, ..set.clone() };
         change.update(&seller, Record::OfferSet(accepted), set.version);

@@ -12,7 +12,9 @@ use offerdesk_core::catalog::Entity;
 use offerdesk_core::context::{Agreement, Context};
 use offerdesk_core::document::{read_document, Document};
 use offerdesk_core::json::Json;
-use offerdesk_core::lifecycle::{self, status_at, OfferRecord, OfferState, Outcome};
+use offerdesk_core::lifecycle::{
+    self, status_at, AgreementRecord, AuthorizationRecord, OfferRecord, OfferState, Outcome,
+};
 use offerdesk_core::model::agreement::AgreementTerms;
 use offerdesk_core::model::offer::Offer;
 use offerdesk_core::read::Reader;
@@ -22,13 +24,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 const SELLERS: &[Role] = &[Role::Seller, Role::Reseller];
-
-fn pick_offer(record: Record) -> Option<OfferRecord> {
-    match record {
-        Record::Offer(offer) => Some(offer),
-        _ => None,
-    }
-}
 
 /// The offer as its seller sees it: with `marketplace`, its publication to AWS, if any.
 fn with_publication(mut offer: Value, publication: Option<&Record>) -> Value {
@@ -41,7 +36,7 @@ fn with_publication(mut offer: Value, publication: Option<&Record>) -> Value {
 /// The caller's own offer (sellers and resellers own the offers they make).
 pub(super) async fn own_offer<S: Store>(api: &Api<S>, call: &Call, id: &str) -> Result<OfferRecord, ApiError> {
     let me = call.require(SELLERS)?;
-    fetch(api, &me.account, Kind::Offer, id, pick_offer).await
+    fetch::<_, OfferRecord>(api, &me.account, id).await
 }
 
 /// An offer as a buyer may see it: released (or since accepted) and targeting the buyer;
@@ -53,12 +48,12 @@ pub(super) async fn buyer_offer<S: Store>(
 ) -> Result<(String, OfferRecord), ApiError> {
     let not_found = || ApiError::offer_not_found(id);
     let owner = api.store.owner(id).await?.ok_or_else(not_found)?;
-    let offer = api.store.get(&owner, Kind::Offer, id).await?.and_then(pick_offer).ok_or_else(not_found)?;
+    let offer = api.store.get_as::<OfferRecord>(&owner, id).await?.ok_or_else(not_found)?;
     let targeted = match offer.offer.agreement_id.as_ref() {
         // An agreement-based offer is for the buyer of the agreement it replaces.
         Some(agreement) => matches!(
-            api.store.get(&owner, Kind::Agreement, &agreement.value).await?,
-            Some(Record::Agreement(a)) if a.buyer_account_id == buyer
+            api.store.get_as::<AgreementRecord>(&owner, &agreement.value).await?,
+            Some(a) if a.buyer_account_id == buyer
         ),
         None => !offer.offer.targets_buyers() || offer.offer.buyer_accounts().iter().any(|b| b == buyer),
     };
@@ -105,11 +100,9 @@ pub(super) async fn context_for<S: Store>(api: &Api<S>, tenant: &str, offer: &Of
     let mut context = Context::default();
     let today = api.now().date_naive();
     if let Some(id) = &offer.agreement_id {
-        if let Some(Record::Agreement(a)) = api.store.get(tenant, Kind::Agreement, &id.value).await? {
-            let terms = match api.store.get(tenant, Kind::Offer, &a.offer_id).await? {
-                Some(Record::Offer(accepted)) => accepted.offer.terms,
-                _ => Vec::new(),
-            };
+        if let Some(a) = api.store.get_as::<AgreementRecord>(tenant, &id.value).await? {
+            let accepted = api.store.get_as::<OfferRecord>(tenant, &a.offer_id).await?;
+            let terms = accepted.map(|accepted| accepted.offer.terms).unwrap_or_default();
             context.agreements.push(Agreement {
                 id: a.id.clone(),
                 product_id: a.product_id.clone(),
@@ -124,9 +117,7 @@ pub(super) async fn context_for<S: Store>(api: &Api<S>, tenant: &str, offer: &Of
     }
     if let Some(id) = &offer.resale_authorization_id {
         if let Some(owner) = api.store.owner(&id.value).await? {
-            if let Some(Record::ResaleAuthorization(ra)) =
-                api.store.get(&owner, Kind::ResaleAuthorization, &id.value).await?
-            {
+            if let Some(ra) = api.store.get_as::<AuthorizationRecord>(&owner, &id.value).await? {
                 // The count includes this offer, made from it: release checks the others.
                 context.resale_offers_created.push((ra.id.clone(), i64::from(ra.offers_created.saturating_sub(1))));
                 let mut authorization = ra.authorization;

@@ -5,7 +5,7 @@
 use super::offers::{context_for, current};
 use super::{mutate, Api, ApiError, Call, Done};
 use crate::marketplace::{aws_errors, publish, CatalogError};
-use crate::records::{AwsLinkRecord, Kind, PublicationRecord, PublicationStatus, Record};
+use crate::records::{AwsLinkRecord, PublicationRecord, PublicationStatus, Record};
 use crate::store::{Change, Store};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -59,10 +59,7 @@ pub async fn publish<S: Store>(
                 offer.state.as_str()
             )));
         }
-        let before = match api.store.get(&tenant, Kind::Publication, &id).await? {
-            Some(Record::Publication(p)) => Some(p),
-            _ => None,
-        };
+        let before = api.store.get_as::<PublicationRecord>(&tenant, &id).await?;
         if let Some(p) = before.as_ref().filter(|p| p.status == PublicationStatus::Submitted) {
             return Err(ApiError::conflict(format!(
                 "offer {id} is being published already (change set {}); its outcome will show on the offer",

@@ -23,13 +23,6 @@ use serde_json::{json, Value};
 use std::str::FromStr;
 use std::sync::Arc;
 
-fn pick_authorization(record: Record) -> Option<AuthorizationRecord> {
-    match record {
-        Record::ResaleAuthorization(ra) => Some(ra),
-        _ => None,
-    }
-}
-
 /// `POST /v1/resale-authorizations` (seller): a Catalog API change set with one resale
 /// authorization; if the change set releases it, it is checked and released too.
 pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Result<Response, ApiError> {
@@ -83,7 +76,7 @@ async fn visible_authorization<S: Store>(
 ) -> Result<(String, AuthorizationRecord), ApiError> {
     let me = &call.identity;
     let owner = api.store.owner(id).await?.ok_or_else(|| ApiError::not_found("resale authorization", id))?;
-    let ra = fetch(api, &owner, Kind::ResaleAuthorization, id, pick_authorization).await?;
+    let ra = fetch::<_, AuthorizationRecord>(api, &owner, id).await?;
     let reseller = ra.authorization.reseller_account_id.as_ref().map(|r| r.value.as_str());
     let visible = match me.role {
         Role::Seller => owner == me.account,

@@ -2,7 +2,7 @@
 
 use super::auth::Role;
 use super::{json_response, mutate, new_id, Api, ApiError, Call, Done};
-use crate::records::{Kind, Record, WebhookRecord};
+use crate::records::{Record, WebhookRecord};
 use crate::store::{Change, Store};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -64,16 +64,7 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
 /// `GET /v1/webhooks`: the endpoints, without their secrets.
 pub async fn list<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Result<Response, ApiError> {
     let me = call.require(&[Role::Seller, Role::Reseller])?;
-    let hooks: Vec<Value> = api
-        .store
-        .list(&me.account, Kind::Webhook)
-        .await?
-        .into_iter()
-        .filter_map(|r| match r {
-            Record::Webhook(w) => Some(public(&w)),
-            _ => None,
-        })
-        .collect();
+    let hooks: Vec<Value> = api.store.list_as::<WebhookRecord>(&me.account).await?.iter().map(public).collect();
     Ok(json_response(StatusCode::OK, json!({"webhooks": hooks})))
 }
 

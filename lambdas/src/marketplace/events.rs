@@ -203,7 +203,7 @@ impl<S: Store> Ingester<S> {
         let (Some(event_id), Some(tenant)) = (event.id.clone(), event.account.clone()) else {
             return Ok((Outcome::Ignored("the event has no id or account".into()), Vec::new()));
         };
-        if let Some(Record::AwsEvent(seen)) = self.store.get(&tenant, Kind::AwsEvent, &event_id).await? {
+        if let Some(seen) = self.store.get_as::<AwsEventRecord>(&tenant, &event_id).await? {
             // Applied before; what it unblocks is looked at again, in case that failed.
             return Ok((Outcome::Duplicate, seen.arrived));
         }
@@ -258,11 +258,8 @@ impl<S: Store> Ingester<S> {
 
     /// The Offerdesk offer an AWS id (change set or offer) stands for.
     async fn linked_offer(&self, tenant: &str, aws_id: &str) -> Result<Option<OfferRecord>, StoreError> {
-        let Some(Record::AwsLink(link)) = self.store.get(tenant, Kind::AwsLink, aws_id).await? else { return Ok(None) };
-        match self.store.get(tenant, Kind::Offer, &link.offer_id).await? {
-            Some(Record::Offer(offer)) => Ok(Some(offer)),
-            _ => Ok(None),
-        }
+        let Some(link) = self.store.get_as::<AwsLinkRecord>(tenant, aws_id).await? else { return Ok(None) };
+        self.store.get_as::<OfferRecord>(tenant, &link.offer_id).await
     }
 
     async fn describe(&self, change_set_id: &str) -> Result<ChangeSetReport, IngestError> {
@@ -282,7 +279,7 @@ impl<S: Store> Ingester<S> {
         let Some(offer) = self.linked_offer(tenant, change_set_id).await? else {
             return Ok(Step::Ignore(format!("change set {change_set_id} was not sent by Offerdesk")));
         };
-        let Some(Record::Publication(publication)) = self.store.get(tenant, Kind::Publication, &offer.id).await? else {
+        let Some(publication) = self.store.get_as::<PublicationRecord>(tenant, &offer.id).await? else {
             return Ok(Step::Ignore(format!("offer {} has no publication", offer.id)));
         };
         if publication.change_set_id != change_set_id || publication.status != PublicationStatus::Submitted {
@@ -333,17 +330,14 @@ impl<S: Store> Ingester<S> {
 
     /// The agreement an AWS agreement id stands for now: the latest of its amendments.
     async fn current_agreement(&self, tenant: &str, aws_id: &str) -> Result<Option<AgreementRecord>, StoreError> {
-        let mut current = match self.store.get(tenant, Kind::Agreement, aws_id).await? {
-            Some(Record::Agreement(a)) => a,
-            _ => return Ok(None),
-        };
+        let Some(mut current) = self.store.get_as::<AgreementRecord>(tenant, aws_id).await? else { return Ok(None) };
         while let Some(Ending::Replaced { by, .. }) = &current.ending {
             if aws_agreement_id(by) != aws_id {
                 break;
             }
-            match self.store.get(tenant, Kind::Agreement, by).await? {
-                Some(Record::Agreement(next)) => current = next,
-                _ => break,
+            match self.store.get_as::<AgreementRecord>(tenant, by).await? {
+                Some(next) => current = next,
+                None => break,
             }
         }
         Ok(Some(current))
@@ -465,8 +459,8 @@ impl<S: Store> Ingester<S> {
     async fn park(&self, tenant: &str, id: &str, event: &EventBridgeEvent<Value>) -> Result<(), StoreError> {
         let raw = serde_json::to_value(event).unwrap_or(Value::Null);
         let mut change = Change::new(event.time.unwrap_or_default());
-        match self.store.get(tenant, Kind::Parked, id).await? {
-            Some(Record::Parked(parked)) => {
+        match self.store.get_as::<ParkedRecord>(tenant, id).await? {
+            Some(parked) => {
                 if parked.events.iter().any(|e| e.get("id") == raw.get("id")) {
                     return Ok(());
                 }
@@ -478,7 +472,7 @@ impl<S: Store> Ingester<S> {
                     parked.version,
                 );
             }
-            _ => {
+            None => {
                 change
                     .create(tenant, Record::Parked(ParkedRecord { id: id.to_owned(), events: vec![raw], version: 1 }));
             }
@@ -488,7 +482,7 @@ impl<S: Store> Ingester<S> {
 
     /// Takes the events parked under `id`, oldest first.
     async fn unpark(&self, tenant: &str, id: &str) -> Result<Vec<EventBridgeEvent<Value>>, StoreError> {
-        let Some(Record::Parked(parked)) = self.store.get(tenant, Kind::Parked, id).await? else {
+        let Some(parked) = self.store.get_as::<ParkedRecord>(tenant, id).await? else {
             return Ok(Vec::new());
         };
         if parked.events.is_empty() {
