@@ -213,6 +213,11 @@ fn an_offer_set_is_accepted_at_once() {
         ok(stack.call("POST", "/v1/offer-sets", &seller, &json!({"name": "Bundle", "offerIds": ids}).to_string()), 201);
     let set_id = created["id"].as_str().unwrap();
 
+    // Its offers are accepted together, not one by one.
+    let alone = stack.call("POST", &format!("/v1/offers/{}/accept", ids[0]), &buyer, "");
+    assert_eq!((alone.status, alone.codes()), (422, vec!["accept.offer_not_open".to_owned()]));
+    assert!(alone.body.to_string().contains(&format!("/v1/offer-sets/{set_id}/accept")), "{}", alone.body);
+
     let accepted = ok(stack.call("POST", &format!("/v1/offer-sets/{set_id}/accept"), &buyer, ""), 201);
     let agreements = accepted["agreements"].as_array().unwrap();
     assert_eq!(agreements.len(), 2);

@@ -1,6 +1,7 @@
 //! `/v1/agreements`, and acceptance (`POST /v1/offers/{id}/accept`), which makes them.
 
 use super::auth::Role;
+use super::offer_sets::set_holding;
 use super::offers::{buyer_offer, created, read_offer_body};
 use super::{fetch, json_response, mutate, new_id, Api, ApiError, Call, Done};
 use crate::records::{OfKind, Record};
@@ -140,6 +141,13 @@ pub async fn accept<S: Store>(
     mutate(&api, &call, || async {
         let body = read_accept_body(&call.json()?)?;
         let (seller, offer) = buyer_offer(&api, &me.account, &id).await?;
+        if let Some(set) = set_holding(&api, &seller, &id).await? {
+            let message = format!(
+                "offer {id} is part of offer set {}, whose offers are accepted all at once: accept the set (POST /v1/offer-sets/{}/accept)",
+                set.id, set.id
+            );
+            return Err(ApiError::rules(&[Violation::new(Code::AcceptOfferNotOpen, "", message)]));
+        }
         let accepting = Accepting::load(&api, &me.account, &seller, body).await?;
         let agreement_id = new_id("agmt")?;
         let acceptance =

@@ -99,6 +99,17 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
     .await
 }
 
+/// The seller's offer set that holds `offer_id`, if any: such an offer is accepted with its
+/// set, never alone.
+pub(super) async fn set_holding<S: Store>(
+    api: &Api<S>,
+    seller: &str,
+    offer_id: &str,
+) -> Result<Option<OfferSetRecord>, ApiError> {
+    let sets = api.store.list_as::<OfferSetRecord>(seller).await?;
+    Ok(sets.into_iter().find(|set| set.offer_ids.iter().any(|id| id == offer_id)))
+}
+
 /// `GET /v1/offer-sets` (seller).
 pub async fn list<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Result<Response, ApiError> {
     let me = call.require(&[Role::Seller])?;
