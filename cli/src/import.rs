@@ -38,7 +38,7 @@ pub fn run(what: &What) -> ExitCode {
             .region(aws_config::Region::new(offerdesk_lambdas::marketplace::catalog::MARKETPLACE_REGION))
             .build();
         let client = aws_sdk_marketplaceagreement::Client::from_conf(conf);
-        let store = DynamoStore::from_env(args.table.clone()).await;
+        let store = DynamoStore::from_config(&config, args.table.clone());
         let progress = |id: &str, imported: bool| {
             eprintln!("offerdesk import: {id}: {}", if imported { "imported" } else { "already there" });
         };

@@ -41,7 +41,9 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     crate::local::run_async("ingest", async {
-        let ingester = Ingester::new(DynamoStore::from_env(args.table.clone()).await, Some(Catalog::from_env().await));
+        let config = aws_config::load_from_env().await;
+        let store = DynamoStore::from_config(&config, args.table.clone());
+        let ingester = Ingester::new(store, Some(Catalog::from_config(&config)));
         for event in events {
             match ingester.ingest(event, chrono::Utc::now()).await {
                 Ok(outcome) => println!("{}", serde_json::json!({"outcome": format!("{outcome:?}")})),

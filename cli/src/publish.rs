@@ -72,7 +72,7 @@ pub fn run(args: &Args) -> ExitCode {
         Err(message) => return fail(message),
     };
     crate::local::run_async("publish", async {
-        let catalog = Catalog::from_env().await;
+        let catalog = Catalog::from_config(&aws_config::load_from_env().await);
         let name = format!("Offerdesk {}", args.file.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default());
         let name: String = name.chars().filter(|c| c.is_alphanumeric() || " _+=.:@-".contains(*c)).take(100).collect();
         let token = publish::change_set_token(&change_set);

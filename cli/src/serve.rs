@@ -65,7 +65,8 @@ async fn serve(args: &Args) -> ExitCode {
         Ok(key) => key,
         Err(e) => return fail(e),
     };
-    let store = DynamoStore::from_env(args.table.clone()).await;
+    let config = aws_config::load_from_env().await;
+    let store = DynamoStore::from_config(&config, args.table.clone());
     if args.create_table {
         match create_table(store.client(), &args.table).await {
             Ok(true) => tracing::info!(table = %args.table, "created the table"),
@@ -73,12 +74,12 @@ async fn serve(args: &Args) -> ExitCode {
             Err(e) => return fail(e),
         }
     }
-    tokio::spawn(deliver_events(store.clone()));
+    tokio::spawn(deliver_events(store.clone(), config.clone()));
     let api = Api {
         store,
         authentication: Authentication::DevKey(key),
         clock: args.now.map_or_else(Clock::system, Clock::starting_at),
-        marketplace: args.mode.catalog().await,
+        marketplace: args.mode.catalog(&config),
     };
     let router = match &args.r#static {
         Some(dir) => {
@@ -103,8 +104,7 @@ async fn serve(args: &Args) -> ExitCode {
 
 /// The notifier, as the stream trigger runs it in AWS: follows the table's stream and
 /// delivers new events to the webhooks (a failed batch is retried on the next round).
-async fn deliver_events(store: DynamoStore) {
-    let config = aws_config::load_from_env().await;
+async fn deliver_events(store: DynamoStore, config: aws_config::SdkConfig) {
     let mut streams = aws_sdk_dynamodbstreams::config::Builder::from(&config);
     // A local DynamoDB serves its streams on the same endpoint.
     if std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB_STREAMS").is_none() {

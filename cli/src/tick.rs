@@ -19,7 +19,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> ExitCode {
     run_async("tick", async {
-        let store = DynamoStore::from_env(args.table.clone()).await;
+        let store = DynamoStore::from_config(&aws_config::load_from_env().await, args.table.clone());
         match tick(&store, args.now.unwrap_or_else(Utc::now)).await {
             Ok(report) => {
                 println!("{}", serde_json::to_string(&report).unwrap_or_default());

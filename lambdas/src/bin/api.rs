@@ -8,8 +8,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     offerdesk_lambdas::logging::init();
     let table = std::env::var("OFFERDESK_TABLE").unwrap_or_else(|_| "offerdesk".to_owned());
     let mode = offerdesk_lambdas::marketplace::Mode::from_env()?;
-    let store = DynamoStore::from_env(table).await;
-    let marketplace = mode.catalog().await;
+    let config = aws_config::load_from_env().await;
+    let store = DynamoStore::from_config(&config, table);
+    let marketplace = mode.catalog(&config);
     let router = Api { store, authentication: Authentication::Gateway, clock: Clock::system(), marketplace }
         .router()
         .fallback(not_found);

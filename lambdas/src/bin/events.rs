@@ -13,7 +13,8 @@ use offerdesk_lambdas::marketplace::Catalog;
 async fn main() -> Result<(), lambda_runtime::Error> {
     offerdesk_lambdas::logging::init();
     let table = std::env::var("OFFERDESK_TABLE").unwrap_or_else(|_| "offerdesk".to_owned());
-    let ingester = Ingester::new(DynamoStore::from_env(table).await, Some(Catalog::from_env().await));
+    let config = aws_config::load_from_env().await;
+    let ingester = Ingester::new(DynamoStore::from_config(&config, table), Some(Catalog::from_config(&config)));
     lambda_runtime::run(service_fn(|event: LambdaEvent<EventBridgeEvent>| {
         let ingester = ingester.clone();
         async move {

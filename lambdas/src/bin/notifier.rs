@@ -16,7 +16,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         .ok()
         .map(|url| DeadLetterQueue { client: aws_sdk_sqs::Client::new(&config), url });
     let notifier = Notifier {
-        store: DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table),
+        store: DynamoStore::from_config(&config, table),
         http: reqwest::Client::new(),
         retry: Retry::default(),
         dead_letters,

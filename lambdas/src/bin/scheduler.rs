@@ -10,7 +10,7 @@ use offerdesk_lambdas::scheduler::{tick, TickReport};
 async fn main() -> Result<(), lambda_runtime::Error> {
     offerdesk_lambdas::logging::init();
     let table = std::env::var("OFFERDESK_TABLE").unwrap_or_else(|_| "offerdesk".to_owned());
-    let store = DynamoStore::from_env(table).await;
+    let store = DynamoStore::from_config(&aws_config::load_from_env().await, table);
     lambda_runtime::run(service_fn(|event: LambdaEvent<EventBridgeEvent>| {
         let store = store.clone();
         async move {

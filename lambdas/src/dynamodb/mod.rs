@@ -34,11 +34,11 @@ impl DynamoStore {
         Self { client, table: table.into() }
     }
 
-    /// A client from the standard AWS environment (`AWS_ENDPOINT_URL_DYNAMODB` or
-    /// `AWS_ENDPOINT_URL` for a local endpoint, `AWS_REGION`, credentials).
-    pub async fn from_env(table: impl Into<String>) -> Self {
-        let config = aws_config::load_from_env().await;
-        Self::new(Client::new(&config), table)
+    /// A client from the standard AWS environment, as `aws_config::load_from_env` reads it
+    /// (`AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL` for a local endpoint,
+    /// `AWS_REGION`, credentials).
+    pub fn from_config(config: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
+        Self::new(Client::new(config), table)
     }
 
     pub fn client(&self) -> &Client {

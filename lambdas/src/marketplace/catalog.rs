@@ -100,9 +100,8 @@ impl Catalog {
 
     /// A client from the standard AWS environment, retrying throttling up to `MAX_ATTEMPTS`.
     /// The Catalog API lives in us-east-1 only, whatever region the rest uses.
-    pub async fn from_env() -> Self {
-        let config = aws_config::load_from_env().await;
-        let conf = aws_sdk_marketplacecatalog::config::Builder::from(&config)
+    pub fn from_config(config: &aws_config::SdkConfig) -> Self {
+        let conf = aws_sdk_marketplacecatalog::config::Builder::from(config)
             .region(aws_config::Region::new(MARKETPLACE_REGION))
             .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
             .build();

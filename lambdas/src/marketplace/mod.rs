@@ -47,10 +47,10 @@ impl Mode {
     }
 
     /// The Catalog API client the mode needs: none in `sandbox`.
-    pub async fn catalog(self) -> Option<Catalog> {
+    pub fn catalog(self, config: &aws_config::SdkConfig) -> Option<Catalog> {
         match self {
             Mode::Sandbox => None,
-            Mode::Aws => Some(Catalog::from_env().await),
+            Mode::Aws => Some(Catalog::from_config(config)),
         }
     }
 
