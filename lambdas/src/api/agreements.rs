@@ -266,8 +266,9 @@ pub async fn replacement_offer<S: Store>(
         if offer.product_id.is_none() {
             offer.product_id = agreement.product_id.clone().map(|p| Located::new(p, Ptr::default()));
         }
-        let (draft, events) = lifecycle::create_offer(&new_id("offer")?, offer, api.now());
-        Ok(created(api.now(), &me.account, draft, events))
+        let now = api.now();
+        let (draft, events) = lifecycle::create_offer(&new_id("offer")?, offer, now);
+        Ok(created(now, &me.account, draft, events))
     })
     .await
 }

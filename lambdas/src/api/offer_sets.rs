@@ -56,6 +56,7 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
     let me = call.require(&[Role::Seller])?.clone();
     mutate(&api, &call, || async {
         let (name, ids) = read_set_body(&call.json()?)?;
+        let now = api.now();
         let mut violations = Vec::new();
         let mut offers = Vec::new();
         let sets = api.store.list_as::<OfferSetRecord>(&me.account).await?;
@@ -79,7 +80,7 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
             offers.push(write_offer(&offer.offer));
         }
         let document = json!({"state": RELEASED, "offers": offers});
-        let report = offerdesk_core::validate(&Json::from(&document), api.now().date_naive(), &Context::default());
+        let report = offerdesk_core::validate(&Json::from(&document), now.date_naive(), &Context::default());
         violations.extend(report.violations.into_iter().filter(|v| v.code.as_str().starts_with("offer_set.")).map(
             |mut v| {
                 v.path = request_path(&v.path);
@@ -92,7 +93,7 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
         let set =
             OfferSetRecord { id: new_id("offerset")?, name, offer_ids: ids, state: RELEASED.to_owned(), version: 1 };
         let body = serde_json::to_value(&set).unwrap_or(Value::Null);
-        let mut change = Change::new(api.now());
+        let mut change = Change::new(now);
         change.create(&me.account, Record::OfferSet(set));
         Ok(Done::new(StatusCode::CREATED, body, change))
     })

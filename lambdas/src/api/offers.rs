@@ -7,7 +7,7 @@ use crate::store::{Change, Store};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use offerdesk_core::catalog::Entity;
 use offerdesk_core::context::{Agreement, Context};
 use offerdesk_core::document::{read_document, Document};
@@ -95,10 +95,15 @@ pub(super) fn read_offer_body(body: &Value) -> Result<Offer, ApiError> {
 }
 
 /// What release checks an offer against, from the store: the agreement an agreement-based
-/// offer replaces (with the terms accepted for it), the resale authorization a CPPO uses.
-pub(super) async fn context_for<S: Store>(api: &Api<S>, tenant: &str, offer: &Offer) -> Result<Context, ApiError> {
+/// offer replaces (with the terms accepted for it, and its status `today`), the resale
+/// authorization a CPPO uses.
+pub(super) async fn context_for<S: Store>(
+    api: &Api<S>,
+    tenant: &str,
+    offer: &Offer,
+    today: NaiveDate,
+) -> Result<Context, ApiError> {
     let mut context = Context::default();
-    let today = api.now().date_naive();
     if let Some(id) = &offer.agreement_id {
         if let Some(a) = api.store.get_as::<AgreementRecord>(tenant, &id.value).await? {
             let accepted = api.store.get_as::<OfferRecord>(tenant, &a.offer_id).await?;
@@ -167,8 +172,9 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
     let me = call.require(&[Role::Seller])?.clone();
     mutate(&api, &call, || async {
         let offer = read_offer_body(&call.json()?)?;
-        let (draft, events) = lifecycle::create_offer(&new_id("offer")?, offer, api.now());
-        Ok(created(api.now(), &me.account, draft, events))
+        let now = api.now();
+        let (draft, events) = lifecycle::create_offer(&new_id("offer")?, offer, now);
+        Ok(created(now, &me.account, draft, events))
     })
     .await
 }
@@ -222,7 +228,8 @@ pub async fn edit<S: Store>(
     mutate(&api, &call, || async {
         let record = current(&api, &call, &id).await?;
         let offer = read_offer_body(&call.json()?)?;
-        save(&api, &call, &record, lifecycle::edit(&record, offer, api.now()))
+        let now = api.now();
+        save(&call, &record, now, lifecycle::edit(&record, offer, now))
     })
     .await
 }
@@ -234,17 +241,17 @@ pub(super) async fn current<S: Store>(api: &Api<S>, call: &Call, id: &str) -> Re
     Ok(record)
 }
 
-/// A transition's outcome: the changed offer stored over the version it came from, with
-/// its events; or 422 with the violations that stopped it.
-fn save<S: Store>(
-    api: &Api<S>,
+/// A transition's outcome at `now`: the changed offer stored over the version it came
+/// from, with its events; or 422 with the violations that stopped it.
+fn save(
     call: &Call,
     before: &OfferRecord,
+    now: DateTime<Utc>,
     outcome: Outcome<OfferRecord>,
 ) -> Result<Done, ApiError> {
     let (after, events) = outcome.map_err(|v| ApiError::rules(&v))?;
     let tenant = &call.identity.account;
-    let mut change = Change::new(api.now());
+    let mut change = Change::new(now);
     change.update(tenant, Record::Offer(after.clone()), before.version).emit(tenant, events);
     Ok(offer_done(StatusCode::OK, &after, change))
 }
@@ -262,8 +269,9 @@ pub async fn release<S: Store>(
                 "this Offerdesk runs in aws mode: an offer is released by publishing it to AWS Marketplace (POST /v1/offers/{id}/publish)"
             )));
         }
-        let context = context_for(&api, &call.identity.account, &record.offer).await?;
-        save(&api, &call, &record, lifecycle::release(&record, api.now(), &context))
+        let now = api.now();
+        let context = context_for(&api, &call.identity.account, &record.offer, now.date_naive()).await?;
+        save(&call, &record, now, lifecycle::release(&record, now, &context))
     })
     .await
 }
@@ -276,7 +284,8 @@ pub async fn cancel<S: Store>(
 ) -> Result<Response, ApiError> {
     mutate(&api, &call, || async {
         let record = current(&api, &call, &id).await?;
-        save(&api, &call, &record, lifecycle::cancel(&record, api.now()))
+        let now = api.now();
+        save(&call, &record, now, lifecycle::cancel(&record, now))
     })
     .await
 }
@@ -289,8 +298,9 @@ pub async fn clone<S: Store>(
 ) -> Result<Response, ApiError> {
     mutate(&api, &call, || async {
         let record = own_offer(&api, &call, &id).await?;
-        let (copy, events) = lifecycle::clone_offer(&record, &new_id("offer")?, api.now());
-        Ok(created(api.now(), &call.identity.account, copy, events))
+        let now = api.now();
+        let (copy, events) = lifecycle::clone_offer(&record, &new_id("offer")?, now);
+        Ok(created(now, &call.identity.account, copy, events))
     })
     .await
 }
@@ -304,7 +314,8 @@ pub async fn extend_expiry<S: Store>(
     mutate(&api, &call, || async {
         let expiry = date_field(&call.json()?, "expiry")?;
         let record = current(&api, &call, &id).await?;
-        save(&api, &call, &record, lifecycle::extend_expiry(&record, expiry, api.now()))
+        let now = api.now();
+        save(&call, &record, now, lifecycle::extend_expiry(&record, expiry, now))
     })
     .await
 }

@@ -66,8 +66,8 @@ pub async fn publish<S: Store>(
                 p.change_set_id
             )));
         }
-        let context = context_for(&api, &tenant, &offer.offer).await?;
         let now = api.now();
+        let context = context_for(&api, &tenant, &offer.offer, now.date_naive()).await?;
         let prepared = publish::prepare(&offer, &tenant, now, &context).map_err(|v| ApiError::rules(&v))?;
         let change_set_id =
             catalog.start(&prepared.change_set, &prepared.name, &prepared.client_token).await.map_err(catalog_error)?;
