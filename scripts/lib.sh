@@ -78,7 +78,8 @@ ensure_venv() {
     step "installing moto[server], schemathesis and cfn-lint into .venv"
     command -v python3 >/dev/null || fail "python3 is needed for the local DynamoDB (moto)"
     [[ -x $venv/bin/pip ]] || python3 -m venv "$venv" || fail "could not create $venv (Debian: apt-get install python3-venv)"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]" schemathesis cfn-lint \
+    # Pinned: scripts/moto-server leans on moto's internals, and schemathesis's flags change.
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==5.2.5" schemathesis==4.32.5 cfn-lint==1.58.0 \
       || fail "pip could not install moto[server], schemathesis and cfn-lint"
   fi
   # moto, one request at a time (see scripts/moto-server).
