@@ -230,6 +230,32 @@ fn an_offer_set_is_accepted_at_once() {
 }
 
 #[test]
+fn offer_sets_made_at_once_over_the_same_offers_make_one_set() {
+    let stack = Stack::start(NOW);
+    let seller = stack.token(Role::Seller, SELLER);
+    let set = base("offer-set.json");
+    let ids: Vec<String> =
+        set["offers"].as_array().unwrap().iter().map(|o| released_offer(&stack, &seller, o)).collect();
+    let body = json!({"offerIds": ids}).to_string();
+    let start = std::sync::Barrier::new(10);
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..10)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    stack.call("POST", "/v1/offer-sets", &seller, &body).status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    // One set; the others lost the race (409) or saw the offers taken (422).
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| [201, 409, 422].contains(s)), "{statuses:?}");
+    assert_eq!(ok(stack.call("GET", "/v1/offer-sets", &seller, ""), 200)["offerSets"].as_array().unwrap().len(), 1);
+}
+
+#[test]
 fn fifty_concurrent_accepts_make_one_agreement() {
     let stack = Stack::start(NOW);
     let seller = stack.token(Role::Seller, SELLER);

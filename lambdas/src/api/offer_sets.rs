@@ -13,7 +13,7 @@ use axum::response::Response;
 use offerdesk_core::context::Context;
 use offerdesk_core::document::write_offer;
 use offerdesk_core::json::Json;
-use offerdesk_core::lifecycle::{self, OfferState};
+use offerdesk_core::lifecycle::{self, OfferRecord, OfferState};
 use offerdesk_core::violation::{Code, Violation};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -52,6 +52,9 @@ fn request_path(path: &str) -> String {
 }
 
 /// `POST /v1/offer-sets` (seller): groups released offers, checked by the offer-set rules.
+/// The set is written with each of its offers at a new version: a set made at the same time
+/// as another with the same offer, or as a buyer accepts one of them alone, loses the race
+/// (409) instead of both going through.
 pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Result<Response, ApiError> {
     let me = call.require(&[Role::Seller])?.clone();
     mutate(&api, &call, || async {
@@ -59,6 +62,7 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
         let now = api.now();
         let mut violations = Vec::new();
         let mut offers = Vec::new();
+        let mut records: Vec<OfferRecord> = Vec::new();
         let sets = api.store.list_as::<OfferSetRecord>(&me.account).await?;
         let in_sets: Vec<String> = sets.into_iter().flat_map(|s| s.offer_ids).collect();
         for (i, id) in ids.iter().enumerate() {
@@ -76,8 +80,15 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
                     &path,
                     format!("offer {id} is already in another offer set"),
                 ));
+            } else if records.iter().any(|r| r.id == offer.id) {
+                violations.push(Violation::new(
+                    Code::OfferSetOfferNotAllowed,
+                    &path,
+                    format!("offer {id} is listed twice"),
+                ));
             }
             offers.push(write_offer(&offer.offer));
+            records.push(offer);
         }
         let document = json!({"state": RELEASED, "offers": offers});
         let report = offerdesk_core::validate(&Json::from(&document), now.date_naive(), &Context::default());
@@ -95,6 +106,10 @@ pub async fn create<S: Store>(State(api): State<Arc<Api<S>>>, call: Call) -> Res
         let body = serde_json::to_value(&set).unwrap_or(Value::Null);
         let mut change = Change::new(now);
         change.create(&me.account, Record::OfferSet(set));
+        for offer in records {
+            let version = offer.version;
+            change.update(&me.account, Record::Offer(OfferRecord { version: version + 1, ..offer }), version);
+        }
         Ok(Done::new(StatusCode::CREATED, body, change))
     })
     .await
