@@ -229,6 +229,30 @@ fn an_offer_set_is_accepted_at_once() {
     assert_eq!(twice.status, 422);
 }
 
+/// The statuses of `n` calls released together. How many overlap the winner's write is
+/// the scheduler's to decide, so tests assert the outcome, not a count of 409s; the
+/// conditional write itself is proven in dynamodb_store.rs (1 win, 49 conflicts).
+fn at_once(n: usize, call: impl Fn() -> u16 + Sync) -> Vec<u16> {
+    let start = std::sync::Barrier::new(n);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    call()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// Exactly one 201; every other call lost the race (409) or came after it (422).
+fn one_winner(statuses: &[u16]) {
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| [201, 409, 422].contains(s)), "{statuses:?}");
+}
+
 #[test]
 fn offer_sets_made_at_once_over_the_same_offers_make_one_set() {
     let stack = Stack::start(NOW);
@@ -237,21 +261,9 @@ fn offer_sets_made_at_once_over_the_same_offers_make_one_set() {
     let ids: Vec<String> =
         set["offers"].as_array().unwrap().iter().map(|o| released_offer(&stack, &seller, o)).collect();
     let body = json!({"offerIds": ids}).to_string();
-    let start = std::sync::Barrier::new(10);
-    let statuses: Vec<u16> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..10)
-            .map(|_| {
-                scope.spawn(|| {
-                    start.wait();
-                    stack.call("POST", "/v1/offer-sets", &seller, &body).status
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    let statuses = at_once(10, || stack.call("POST", "/v1/offer-sets", &seller, &body).status);
     // One set; the others lost the race (409) or saw the offers taken (422).
-    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
-    assert!(statuses.iter().all(|s| [201, 409, 422].contains(s)), "{statuses:?}");
+    one_winner(&statuses);
     assert_eq!(ok(stack.call("GET", "/v1/offer-sets", &seller, ""), 200)["offerSets"].as_array().unwrap().len(), 1);
 }
 
@@ -262,25 +274,9 @@ fn fifty_concurrent_accepts_make_one_agreement() {
     let buyer = stack.token(Role::Buyer, BUYER);
     let id = released_offer(&stack, &seller, &base("contract.json"));
     let path = format!("/v1/offers/{id}/accept");
-    // All fifty are released at once; how many overlap the winner's write depends on the
-    // scheduler, so the conditional write itself is proven in dynamodb_store.rs (1 win, 49
-    // conflicts) and here only the outcome a buyer sees is asserted.
-    let start = std::sync::Barrier::new(50);
-    let statuses: Vec<u16> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..50)
-            .map(|_| {
-                scope.spawn(|| {
-                    start.wait();
-                    stack.call("POST", &path, &buyer, "").status
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    let created = statuses.iter().filter(|s| **s == 201).count();
+    let statuses = at_once(50, || stack.call("POST", &path, &buyer, "").status);
     // A loser of the race gets 409; one that reads after the winner sees the offer accepted (422).
-    assert_eq!(created, 1, "{statuses:?}");
-    assert!(statuses.iter().all(|s| [201, 409, 422].contains(s)), "{statuses:?}");
+    one_winner(&statuses);
     assert_eq!(ok(stack.call("GET", "/v1/agreements", &seller, ""), 200)["agreements"].as_array().unwrap().len(), 1);
 }
 
