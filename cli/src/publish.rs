@@ -5,6 +5,7 @@
 use crate::validate::{parse_json, parse_now_arg, read_context, read_text};
 use chrono::{NaiveDate, Utc};
 use clap::Args as ClapArgs;
+use offerdesk_core::json::Arena;
 use offerdesk_core::validate;
 use offerdesk_lambdas::marketplace::catalog::ChangeSetStatus;
 use offerdesk_lambdas::marketplace::{aws_errors, publish, Catalog, CatalogError};
@@ -50,7 +51,8 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(text) => text,
         Err(message) => return fail(message),
     };
-    let parsed = match parse_json(&args.file, &text) {
+    let arena = Arena::new();
+    let parsed = match parse_json(&args.file, &text, &arena) {
         Ok(parsed) => parsed,
         Err(message) => return fail(message),
     };

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, Utc};
 use clap::{Args as ClapArgs, ValueEnum};
 use offerdesk_core::context::Context;
-use offerdesk_core::json::{self, Json};
+use offerdesk_core::json::{self, Arena, Json};
 use offerdesk_core::{parse_now, read::Reader, validate, Report};
 use serde_json::Value;
 use std::io::{IsTerminal, Read};
@@ -48,7 +48,8 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(text) => text,
         Err(message) => return fail(&message),
     };
-    let document = match parse_json(&args.file, &text) {
+    let arena = Arena::new();
+    let document = match parse_json(&args.file, &text, &arena) {
         Ok(document) => document,
         Err(message) => return fail(&message),
     };
@@ -103,21 +104,22 @@ pub(crate) fn read_text(path: &Path) -> Result<String, String> {
 
 /// Parses a document read from `path` as the WASM package and the API do, with the
 /// position of a syntax error (`file.json:3:14: not JSON: expected `,` or `}``).
-pub(crate) fn parse_json<'t>(path: &Path, text: &'t str) -> Result<Json<'t>, String> {
-    json::parse(text)
+pub(crate) fn parse_json<'t>(path: &Path, text: &'t str, arena: &'t Arena) -> Result<Json<'t>, String> {
+    json::parse(text, arena)
         .map_err(|e| format!("{}:{}:{}: not JSON: {}", display_name(path), e.line(), e.column(), e.message()))
 }
 
 /// Reads and parses a JSON file (or standard input) into a `serde_json::Value`.
 pub(crate) fn read_json(path: &Path) -> Result<Value, String> {
     let text = read_text(path)?;
-    parse_json(path, &text).map(|document| document.to_value())
+    parse_json(path, &text, &Arena::new()).map(|document| document.to_value())
 }
 
 /// Reads a `--context` file.
 pub(crate) fn read_context(path: &Path) -> Result<Context, String> {
     let text = read_text(path)?;
-    let value = parse_json(path, &text)?;
+    let arena = Arena::new();
+    let value = parse_json(path, &text, &arena)?;
     let mut reader = Reader::default();
     let context = Context::read(&value, &mut reader);
     match reader.violations.first() {

@@ -34,7 +34,8 @@ fn parse(text: &str) -> Value {
 
 /// What `offerdesk validate` does: Offerdesk's own reader, then every rule.
 fn parse_and_validate(text: &str, context: &Context) -> offerdesk_core::Report {
-    offerdesk_core::validate(&offerdesk_core::json::parse(text).unwrap(), today(), context)
+    let arena = offerdesk_core::json::Arena::new();
+    offerdesk_core::validate(&offerdesk_core::json::parse(text, &arena).unwrap(), today(), context)
 }
 
 fn benches(c: &mut Criterion) {

@@ -11,7 +11,8 @@ fn main() {
     let mut invalid = 0;
     for _ in 0..rounds {
         for text in &texts {
-            let document = offerdesk_core::json::parse(text).unwrap();
+            let arena = offerdesk_core::json::Arena::new();
+            let document = offerdesk_core::json::parse(text, &arena).unwrap();
             invalid += usize::from(!offerdesk_core::validate(&document, today, &context).valid);
         }
     }

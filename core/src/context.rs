@@ -300,7 +300,7 @@ fn read_agreement(r: &mut Reader, value: &Json, at: Ptr) -> Option<Agreement> {
     // The accepted terms in the Agreement API's own shape, as GetAgreementTerms returns them.
     let terms = match o.take("AcceptedTerms") {
         Some((v, at)) => {
-            let wrapper = Json::Object(vec![("acceptedTerms".into(), v.clone())]);
+            let wrapper = Json::Object(vec![("acceptedTerms".into(), v.clone())].into());
             let parent_at = Ptr::root(KeyStyle::Camel);
             let mut inner = Reader::default();
             let terms = AgreementTerms::read(&mut inner, &wrapper, parent_at).unwrap_or_default();

@@ -4,7 +4,8 @@
 //!
 //! ```
 //! use offerdesk_core::{context::Context, json, validate};
-//! let doc = json::parse(r#"{"productId": "prod-1", "name": "Acme <Pro>"}"#)?;
+//! let arena = json::Arena::new();
+//! let doc = json::parse(r#"{"productId": "prod-1", "name": "Acme <Pro>"}"#, &arena)?;
 //! let today = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
 //! let report = validate(&doc, today, &Context::default());
 //! assert_eq!(report.violations[0].code.as_str(), "offer.name_invalid_characters");
@@ -14,7 +15,7 @@
 pub mod catalog;
 pub mod context;
 pub mod document;
-pub mod json;
+pub use offerdesk_json as json;
 pub mod lifecycle;
 pub mod model;
 pub mod pointer;

@@ -41,6 +41,8 @@ pub struct Reader {
 }
 
 impl Reader {
+    // Cold: a violation is the exception, kept out of the readers' fast paths.
+    #[cold]
     pub fn invalid(&mut self, at: &Ptr, message: impl Into<String>) {
         self.violations.push(Violation::new(Code::DocumentInvalid, at.as_str(), message));
     }

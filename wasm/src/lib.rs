@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use offerdesk_core::catalog::{self, ChangeSet, Entity};
 use offerdesk_core::context::Context;
 use offerdesk_core::document::{read_offer, write_offer};
-use offerdesk_core::json::{self, Json};
+use offerdesk_core::json::{self, Arena, Json};
 use offerdesk_core::lifecycle::pricing::{cppo_prices, Markup};
 use offerdesk_core::pointer::{KeyStyle, Ptr};
 use offerdesk_core::read::Reader;
@@ -100,8 +100,15 @@ fn document_text(input: &JsValue) -> Result<String, Violation> {
 /// not JSON comes back as the violation saying why.
 fn with_document<T>(input: &JsValue, read: impl FnOnce(&Json) -> T) -> Result<T, Violation> {
     let text = document_text(input)?;
-    let document = json::parse(&text).map_err(|e| not_json(&e.to_string()))?;
+    let arena = arena_for(&text);
+    let document = json::parse(&text, &arena).map_err(|e| not_json(&e.to_string()))?;
     Ok(read(&document))
+}
+
+/// An arena for the tree of `text`: in WASM a tree takes about as many bytes as its text
+/// (more for many short values), so twice the text is one allocation for nearly any document.
+fn arena_for(text: &str) -> Arena {
+    Arena::with_capacity(text.len() * 2)
 }
 
 fn not_json(why: &str) -> Violation {
@@ -192,7 +199,8 @@ fn read_options(options: &JsValue) -> Result<(NaiveDate, Context), JsError> {
         Context::default()
     } else {
         let text = document_text(&context).map_err(|v| JsError::new(&format!("options.context: {}", v.message)))?;
-        let value = json::parse(&text).map_err(|e| JsError::new(&format!("options.context: not JSON: {e}")))?;
+        let arena = arena_for(&text);
+        let value = json::parse(&text, &arena).map_err(|e| JsError::new(&format!("options.context: not JSON: {e}")))?;
         let mut reader = Reader::default();
         let context = Context::read(&value, &mut reader);
         if let Some(v) = reader.violations.first() {
@@ -219,7 +227,8 @@ extern "C" {
 /// markupPercentage? | customPayments?}`.
 fn read_cppo_request(value: &JsValue) -> Result<CppoPriceRequest, String> {
     let text = document_text(value).map_err(|v| v.message)?;
-    let request = json::parse(&text).map_err(|e| format!("not JSON: {e}"))?;
+    let arena = arena_for(&text);
+    let request = json::parse(&text, &arena).map_err(|e| format!("not JSON: {e}"))?;
     if !request.is_object() {
         return Err("the request must be an object".to_owned());
     }

@@ -3,7 +3,7 @@
 
 use super::{offer, offer_set, reference_name, resale, Change, ChangeSet, Entity, OtherEntity, RawChange};
 use super::{OFFER, OFFER_SET, RESALE_AUTHORIZATION};
-use crate::json::Json;
+use crate::json::{Arena, Json};
 use crate::model::offer::{Offer, OfferOrigin};
 use crate::model::offer_set::OfferSet;
 use crate::model::resale::ResaleAuthorization;
@@ -11,7 +11,6 @@ use crate::pointer::{KeyStyle, Ptr};
 use crate::read::{Locate, Reader};
 use crate::violation::{Code, Violation};
 use serde_json::Value;
-use std::borrow::Cow;
 
 /// Reads a `StartChangeSet` request. Every problem found is reported; what could be read
 /// is returned all the same, so the rules can still check it.
@@ -34,7 +33,9 @@ pub fn import(value: &Json, r: &mut Reader) -> ChangeSet {
         if changes.is_empty() {
             r.invalid(&at, "ChangeSet has no changes");
         }
-        set.entities = Folder::default().fold(changes, &at, r);
+        // Where `Details` given as JSON strings are parsed to.
+        let arena = Arena::new();
+        set.entities = Folder::default().fold(changes, &at, r, &arena);
     }
     set
 }
@@ -49,7 +50,7 @@ struct Header<'v> {
     entity_type: &'v str,
     identifier: Option<(&'v str, Ptr)>,
     entity_tags: Option<&'v Json<'v>>,
-    details: Option<(Cow<'v, Json<'v>>, Ptr)>,
+    details: Option<(&'v Json<'v>, Ptr)>,
 }
 
 /// Which entity a change applies to: the one created by a named change, the one an
@@ -72,9 +73,9 @@ struct Folder<'v> {
 }
 
 impl<'v> Folder<'v> {
-    fn fold(mut self, changes: &'v [Json<'v>], at: &Ptr, r: &mut Reader) -> Vec<Entity> {
+    fn fold(mut self, changes: &'v [Json<'v>], at: &Ptr, r: &mut Reader, arena: &'v Arena) -> Vec<Entity> {
         let headers: Vec<Header<'v>> =
-            changes.iter().enumerate().filter_map(|(i, c)| read_header(r, c, at.index(i), i)).collect();
+            changes.iter().enumerate().filter_map(|(i, c)| read_header(r, c, at.index(i), i, arena)).collect();
         let mut names: Vec<(&'v str, &Header)> = Vec::with_capacity(headers.len());
         for h in &headers {
             if let Some(name) = h.change_name {
@@ -164,7 +165,7 @@ impl<'v> Folder<'v> {
             return;
         }
         let Some((details, details_at)) = &h.details else { return };
-        let change = Change { change_type: h.change_type, at: &h.at, details: details.as_ref(), details_at };
+        let change = Change { change_type: h.change_type, at: &h.at, details, details_at };
         let known = match entity {
             Entity::Offer(o) => offer::apply(o, &change, r),
             Entity::ResaleAuthorization(ra) => resale::apply(ra, &change, r),
@@ -192,7 +193,13 @@ fn new_entity(h: &Header, id: Option<String>) -> Entity {
     }
 }
 
-fn read_header<'v>(r: &mut Reader, value: &'v Json<'v>, at: Ptr, position: usize) -> Option<Header<'v>> {
+fn read_header<'v>(
+    r: &mut Reader,
+    value: &'v Json<'v>,
+    at: Ptr,
+    position: usize,
+    arena: &'v Arena,
+) -> Option<Header<'v>> {
     if value.get("ChangeSet").is_some() && value.get("ChangeType").is_none() {
         r.invalid(
             &at,
@@ -241,7 +248,7 @@ fn read_header<'v>(r: &mut Reader, value: &'v Json<'v>, at: Ptr, position: usize
         }
     }
     let entity_tags = o.take("EntityTags").map(|(v, _)| v);
-    let details = read_details(r, &mut o);
+    let details = read_details(r, &mut o, arena);
     let at = o.at.clone();
     o.finish(r);
     Some(Header {
@@ -257,20 +264,20 @@ fn read_header<'v>(r: &mut Reader, value: &'v Json<'v>, at: Ptr, position: usize
 }
 
 /// `DetailsDocument` (JSON), or `Details` (the same as a JSON string; some SDK samples
-/// give an object there too).
-fn read_details<'v>(r: &mut Reader, o: &mut crate::read::Obj<'v>) -> Option<(Cow<'v, Json<'v>>, Ptr)> {
+/// give an object there too), parsed into `arena`.
+fn read_details<'v>(r: &mut Reader, o: &mut crate::read::Obj<'v>, arena: &'v Arena) -> Option<(&'v Json<'v>, Ptr)> {
     let document = o.take("DetailsDocument");
     let details = o.take("Details");
     match (document, details) {
-        (Some((v, at)), None) => Some((Cow::Borrowed(v), at)),
-        (None, Some((Json::String(text), at))) => match crate::json::parse(text) {
-            Ok(parsed) => Some((Cow::Owned(parsed), at.sealed(KeyStyle::Pascal))),
+        (Some((v, at)), None) => Some((v, at)),
+        (None, Some((Json::String(text), at))) => match crate::json::parse(text, arena) {
+            Ok(parsed) => Some((&*arena.alloc(parsed), at.sealed(KeyStyle::Pascal))),
             Err(e) => {
                 r.invalid(&at, format!("Details is not valid JSON: {e}"));
                 None
             }
         },
-        (None, Some((v, at))) => Some((Cow::Borrowed(v), at)),
+        (None, Some((v, at))) => Some((v, at)),
         (Some(_), Some((_, at))) => {
             r.invalid(&at, "give either DetailsDocument or Details, not both");
             None

@@ -68,5 +68,5 @@ fn term_value_with_type<'v>(key: &str, value: &Json<'v>) -> Option<Json<'v>> {
     let mut with_type = Vec::with_capacity(members.len() + 1);
     with_type.push(("type".into(), Json::String(name.into())));
     with_type.extend(members.iter().cloned());
-    Some(Json::Object(with_type))
+    Some(Json::Object(with_type.into()))
 }

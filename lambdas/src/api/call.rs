@@ -7,7 +7,7 @@ use crate::store::Store;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
-use offerdesk_core::json::{self, Json};
+use offerdesk_core::json::{self, Arena, Json};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -42,10 +42,10 @@ impl Call {
     ///
     /// # Errors
     /// 400 `document.invalid`, naming where the JSON breaks.
-    pub fn document(&self) -> Result<Json<'_>, ApiError> {
+    pub fn document<'a>(&'a self, arena: &'a Arena) -> Result<Json<'a>, ApiError> {
         let text = std::str::from_utf8(&self.body)
             .map_err(|e| ApiError::invalid("", format!("the body is not UTF-8 text: {e}")))?;
-        json::parse(text).map_err(|e| {
+        json::parse(text, arena).map_err(|e| {
             ApiError::invalid(
                 "",
                 format!("the body is not JSON: {} (line {}, column {})", e.message(), e.line(), e.column()),

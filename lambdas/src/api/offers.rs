@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use offerdesk_core::catalog::Entity;
 use offerdesk_core::context::{Agreement, Context};
 use offerdesk_core::document::{read_document, Document};
-use offerdesk_core::json::Json;
+use offerdesk_core::json::{Arena, Json};
 use offerdesk_core::lifecycle::{
     self, status_at, AgreementRecord, AuthorizationRecord, OfferRecord, OfferState, Outcome,
 };
@@ -156,7 +156,8 @@ pub async fn validate<S: Store>(
     Query(query): Query<HashMap<String, String>>,
     call: Call,
 ) -> Result<Response, ApiError> {
-    let document = call.document()?;
+    let arena = Arena::new();
+    let document = call.document(&arena)?;
     let today = match query.get("now") {
         Some(now) => offerdesk_core::parse_now(now).ok_or_else(|| {
             ApiError::invalid("", format!("now={now:?} is not a date (2023-01-01) or an RFC 3339 instant"))

@@ -2,12 +2,13 @@
 //! read, the same errors at the same places, for arbitrary and nearly-JSON text.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests")]
 
-use offerdesk_core::json::{parse, Json};
+use offerdesk_json::{parse, Arena, Json};
 use proptest::prelude::*;
 use serde_json::Value;
 
 fn agrees_with_serde_json(text: &str) -> Result<(), TestCaseError> {
-    let ours = parse(text);
+    let arena = Arena::new();
+    let ours = parse(text, &arena);
     let theirs = serde_json::from_str::<Value>(text);
     match (&ours, &theirs) {
         (Ok(json), Ok(value)) => prop_assert_eq!(&json.to_value(), value, "{:?}", text),
@@ -61,7 +62,8 @@ proptest! {
     fn written_json_is_read_back_as_it_was(value in arbitrary_value(), pretty in any::<bool>()) {
         let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
         agrees_with_serde_json(&text)?;
-        prop_assert_eq!(parse(&text).unwrap(), Json::from(&value));
+        let arena = Arena::new();
+        prop_assert_eq!(parse(&text, &arena).unwrap(), Json::from(&value));
     }
 
     #[test]

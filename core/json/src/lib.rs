@@ -1,16 +1,26 @@
-//! JSON text read into a tree that borrows its strings from the text.
+//! JSON text read into a tree that borrows its strings from the text and lives in an arena.
 //!
-//! Reading a document this way allocates one vector per object or array and nothing for a
-//! string without escapes; building an owned `serde_json::Value` (a `String` per key and
-//! value, a hash map per object) cost more than all the rules together, which matters
-//! when a portal validates as the user types. Numbers stay as written (`1.50` stays
-//! `1.50`) and objects keep their members in document order; a key given twice keeps its
-//! first place and its last value, as `serde_json` does. What this accepts is exactly
-//! what `serde_json` accepts (a property test holds the two together).
+//! Reading a document this way allocates nothing per value: arrays and objects are slices
+//! in an [`Arena`] the caller keeps for as long as the tree (one allocation for a whole
+//! document, and dropping the tree costs nothing), and strings without escapes borrow
+//! from the text. Building an owned `serde_json::Value` (a `String` per key and value, a
+//! hash map per object) cost more than all the rules together, and allocating and freeing
+//! each container still cost a fifth of validating in WASM, which matters when a portal
+//! validates as the user types. Numbers stay as written (`1.50` stays `1.50`) and objects
+//! keep their members in document order; a key given twice keeps its first place and its
+//! last value, as `serde_json` does. What this accepts is exactly what `serde_json` accepts
+//! (a property test holds the two together).
+//!
+//! This is a crate of its own so that the WASM build can optimise the parser for speed
+//! and the rest of the rules for size (`[profile.wasm]` in the workspace's `Cargo.toml`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Deref;
+
+/// Where `parse` puts a document's arrays and objects: keep it while the tree is in use.
+pub use bumpalo::Bump as Arena;
 
 /// A JSON value whose strings borrow from the text it was read from where they can.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,13 +30,49 @@ pub enum Json<'a> {
     /// The number as written.
     Number(Cow<'a, str>),
     String(Cow<'a, str>),
-    Array(Vec<Json<'a>>),
+    Array(Items<'a, Json<'a>>),
     /// Members in document order, each key once.
-    Object(Vec<Member<'a>>),
+    Object(Items<'a, Member<'a>>),
 }
 
 /// A member of an object: its key and its value.
 pub type Member<'a> = (Cow<'a, str>, Json<'a>);
+
+/// The items of an array or the members of an object: in the arena of the text they were
+/// parsed from, or in a vector of their own (a tree built from a `serde_json::Value`).
+///
+/// Whatever `parse` puts in an arena borrows everything it holds (the arena runs no
+/// destructors, so an owned string there would never be freed).
+#[derive(Debug, Clone)]
+pub enum Items<'a, T> {
+    InArena(&'a [T]),
+    Owned(Vec<T>),
+}
+
+impl<T> Deref for Items<'_, T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            Items::InArena(items) => items,
+            Items::Owned(items) => items,
+        }
+    }
+}
+
+impl<T> From<Vec<T>> for Items<'_, T> {
+    fn from(items: Vec<T>) -> Self {
+        Items::Owned(items)
+    }
+}
+
+/// Items compare by their content, wherever they are kept.
+impl<T: PartialEq> PartialEq for Items<'_, T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+impl<T: Eq> Eq for Items<'_, T> {}
 
 impl<'a> Json<'a> {
     pub fn as_str(&self) -> Option<&str> {
@@ -72,8 +118,10 @@ impl<'a> Json<'a> {
             Json::Bool(b) => Json::Bool(*b),
             Json::Number(n) => Json::Number(text(n)),
             Json::String(s) => Json::String(text(s)),
-            Json::Array(items) => Json::Array(items.iter().map(Json::to_static).collect()),
-            Json::Object(members) => Json::Object(members.iter().map(|(k, v)| (text(k), v.to_static())).collect()),
+            Json::Array(items) => Json::Array(Items::Owned(items.iter().map(Json::to_static).collect())),
+            Json::Object(members) => {
+                Json::Object(Items::Owned(members.iter().map(|(k, v)| (text(k), v.to_static())).collect()))
+            }
         }
     }
 
@@ -104,10 +152,10 @@ impl<'a> From<&'a serde_json::Value> for Json<'a> {
             Value::Bool(b) => Json::Bool(*b),
             Value::Number(n) => Json::Number(Cow::Owned(n.to_string())),
             Value::String(s) => Json::String(Cow::Borrowed(s)),
-            Value::Array(items) => Json::Array(items.iter().map(Json::from).collect()),
-            Value::Object(map) => {
-                Json::Object(map.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from(v))).collect())
-            }
+            Value::Array(items) => Json::Array(Items::Owned(items.iter().map(Json::from).collect())),
+            Value::Object(map) => Json::Object(Items::Owned(
+                map.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from(v))).collect(),
+            )),
         }
     }
 }
@@ -145,12 +193,14 @@ impl fmt::Display for SyntaxError {
 
 impl std::error::Error for SyntaxError {}
 
-/// Reads one JSON value from `text` (surrounding whitespace allowed, nothing else).
-pub fn parse(text: &str) -> Result<Json<'_>, SyntaxError> {
+/// Reads one JSON value from `text` (surrounding whitespace allowed, nothing else), its
+/// arrays and objects kept in `arena`.
+pub fn parse<'a>(text: &'a str, arena: &'a Arena) -> Result<Json<'a>, SyntaxError> {
     // Room for the containers open at once in a typical document, so the scratch vectors
     // rarely grow.
     let (items, members) = (Vec::with_capacity(16), Vec::with_capacity(32));
-    let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0, depth: 0, items, members };
+    let mut parser =
+        Parser { text, bytes: text.as_bytes(), pos: 0, depth: 0, arena, items, members, unescaped: String::new() };
     let value = parser.value()?;
     parser.skip_whitespace();
     if parser.pos < parser.bytes.len() {
@@ -168,15 +218,18 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
+    arena: &'a Arena,
     /// The items and members of the containers being read: each container's are moved
-    /// into a vector of exactly their number when it closes (one allocation each).
+    /// into the arena when it closes.
     items: Vec<Json<'a>>,
     members: Vec<Member<'a>>,
+    /// A string with escapes, being written out.
+    unescaped: String,
 }
 
 impl<'a> Parser<'a> {
-    // The parser's per-byte steps are forced inline: the WASM build optimises with size in
-    // mind (`opt-level = "s"`), which leaves them as calls per byte otherwise.
+    // The parser's per-byte steps are forced inline, whatever the optimisation level; its
+    // errors are cold, kept out of the loops they end (smaller and faster in WASM).
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
@@ -184,16 +237,19 @@ impl<'a> Parser<'a> {
 
     /// An error about the byte at `pos`: its line and 1-based column (at the end of the
     /// text, the column of the last byte), as serde_json reports them.
+    #[cold]
     fn error(&self, message: &'static str) -> SyntaxError {
         self.position(message, usize::from(self.pos < self.bytes.len()))
     }
 
     /// An error about what was just read (an escape, a number): the column of its last
     /// byte, as serde_json reports them.
+    #[cold]
     fn error_after(&self, message: &'static str) -> SyntaxError {
         self.position(message, 0)
     }
 
+    #[cold]
     fn position(&self, message: &'static str, past: usize) -> SyntaxError {
         let before = self.bytes.get(..self.pos).unwrap_or(self.bytes);
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -287,7 +343,7 @@ impl<'a> Parser<'a> {
             },
         }
         self.depth -= 1;
-        Ok(Json::Array(self.items.drain(start..).collect()))
+        Ok(Json::Array(Items::InArena(self.arena.alloc_slice_fill_iter(self.items.drain(start..)))))
     }
 
     fn object(&mut self) -> Result<Json<'a>, SyntaxError> {
@@ -333,14 +389,16 @@ impl<'a> Parser<'a> {
             }
         }
         self.depth -= 1;
-        Ok(Json::Object(without_repeated_keys(self.members.drain(start..).collect())))
+        without_repeated_keys(&mut self.members, start);
+        Ok(Json::Object(Items::InArena(self.arena.alloc_slice_fill_iter(self.members.drain(start..)))))
     }
 
-    /// A string starting at the opening quote: borrowed unless it has escapes.
+    /// A string starting at the opening quote: borrowed from the text, or (with escapes)
+    /// written out into the arena.
     fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         self.pos += 1;
         let mut start = self.pos;
-        let mut owned: Option<String> = None;
+        let mut escaped = false;
         loop {
             // Eight bytes at a time until a word holds the run's end, then byte by byte.
             while let Some(word) = self.word() {
@@ -361,19 +419,20 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(match owned {
-                        None => Cow::Borrowed(run),
-                        Some(mut text) => {
-                            text.push_str(run);
-                            Cow::Owned(text)
-                        }
-                    });
+                    if !escaped {
+                        return Ok(Cow::Borrowed(run));
+                    }
+                    self.unescaped.push_str(run);
+                    return Ok(Cow::Borrowed(self.arena.alloc_str(&self.unescaped)));
                 }
                 Some(b'\\') => {
-                    let text = owned.get_or_insert_with(String::new);
-                    text.push_str(run);
+                    if !escaped {
+                        self.unescaped.clear();
+                        escaped = true;
+                    }
+                    self.unescaped.push_str(run);
                     self.pos += 1;
-                    self.escape(text)?;
+                    self.escape()?;
                     start = self.pos;
                 }
                 Some(_) => {
@@ -385,8 +444,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// One escape, just after its backslash.
-    fn escape(&mut self, text: &mut String) -> Result<(), SyntaxError> {
+    /// One escape, just after its backslash, written out to `unescaped`.
+    fn escape(&mut self) -> Result<(), SyntaxError> {
         let Some(b) = self.peek() else { return Err(self.error("EOF while parsing a string")) };
         let c = match b {
             b'"' => '"',
@@ -399,7 +458,8 @@ impl<'a> Parser<'a> {
             b't' => '\t',
             b'u' => {
                 self.pos += 1;
-                text.push(self.unicode_escape()?);
+                let c = self.unicode_escape()?;
+                self.unescaped.push(c);
                 return Ok(());
             }
             _ => {
@@ -408,7 +468,7 @@ impl<'a> Parser<'a> {
             }
         };
         self.pos += 1;
-        text.push(c);
+        self.unescaped.push(c);
         Ok(())
     }
 
@@ -490,6 +550,7 @@ impl<'a> Parser<'a> {
 
     /// A number cut short: by the end of the text, or by a character it cannot have (read
     /// before the complaint, as serde_json does).
+    #[cold]
     fn invalid_number(&mut self) -> SyntaxError {
         if self.peek().is_none() {
             return self.error("EOF while parsing a value");
@@ -581,28 +642,30 @@ const fn first_nonzero_byte(word: u64) -> usize {
     (word.trailing_zeros() / 8) as usize
 }
 
-/// A key given twice keeps its first place and its last value, as in `serde_json`.
-fn without_repeated_keys(members: Vec<Member<'_>>) -> Vec<Member<'_>> {
-    let repeated = match members.len() {
+/// A key given twice keeps its first place and its last value, as in `serde_json`: applied
+/// to the members of the object being read, `members[start..]`.
+fn without_repeated_keys(members: &mut Vec<Member<'_>>, start: usize) {
+    let object = members.get(start..).unwrap_or_default();
+    let repeated = match object.len() {
         0 | 1 => false,
-        n if n <= 16 => members.iter().enumerate().any(|(i, (k, _))| members.iter().skip(i + 1).any(|(l, _)| k == l)),
+        n if n <= 16 => object.iter().enumerate().any(|(i, (k, _))| object.iter().skip(i + 1).any(|(l, _)| k == l)),
         _ => true,
     };
     if !repeated {
-        return members;
+        return;
     }
-    let mut places: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(members.len());
-    let mut out: Vec<Member<'_>> = Vec::with_capacity(members.len());
-    for (key, value) in members {
-        match places.get(&key).and_then(|&i| out.get_mut(i)) {
+    let mut places: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(object.len());
+    let mut kept: Vec<Member<'_>> = Vec::with_capacity(object.len());
+    for (key, value) in members.drain(start..) {
+        match places.get(&key).and_then(|&i| kept.get_mut(i)) {
             Some(member) => member.1 = value,
             None => {
-                places.insert(key.clone(), out.len());
-                out.push((key, value));
+                places.insert(key.clone(), kept.len());
+                kept.push((key, value));
             }
         }
     }
-    out
+    members.append(&mut kept);
 }
 
 #[cfg(test)]
