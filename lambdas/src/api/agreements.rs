@@ -56,6 +56,27 @@ impl Accepting {
         Ok(Self { buyer: buyer.to_owned(), now: api.now(), body, agreements })
     }
 
+    /// Why accepting `offers` (one offer, or an offer set's) was refused: `violations` as
+    /// `refused` answers them, unless this buyer has an agreement from one of the offers
+    /// made since this request `began`. Then a simultaneous request made it and this one
+    /// lost the race to it (read the offer, or the buyer's agreements, after the winner's
+    /// write): 409, as for a loser whose conditional write failed, not the offer's state.
+    pub(super) fn refusal(
+        &self,
+        violations: &[Violation],
+        not_found_id: &str,
+        offers: &[String],
+        began: DateTime<Utc>,
+    ) -> ApiError {
+        match made_since(&self.agreements, offers, began) {
+            Some(agreement) => ApiError::conflict(format!(
+                "offer {} was accepted by a simultaneous request (agreement {}); this one made nothing",
+                agreement.offer_id, agreement.id
+            )),
+            None => refused(violations, not_found_id),
+        }
+    }
+
     /// The request to accept `offer`, making the agreement `agreement_id`.
     pub(super) fn request<'a>(&'a self, offer: &'a OfferRecord, agreement_id: &'a str) -> AcceptRequest<'a> {
         AcceptRequest {
@@ -69,6 +90,15 @@ impl Accepting {
             configuration: self.body.configuration.as_ref(),
         }
     }
+}
+
+/// The agreement among `agreements` from one of `offers` accepted at or after `began`.
+fn made_since<'a>(
+    agreements: &'a [AgreementRecord],
+    offers: &[String],
+    began: DateTime<Utc>,
+) -> Option<&'a AgreementRecord> {
+    agreements.iter().find(|a| a.accepted_at >= began && offers.contains(&a.offer_id))
 }
 
 /// Reads an accept request's body (`AcceptBody`).
@@ -112,7 +142,7 @@ pub(super) fn read_accept_body(body: &Value) -> Result<AcceptBody, ApiError> {
 }
 
 /// A refused acceptance: "not found" is 404 (the buyer learns nothing), the rest 422.
-pub(super) fn refused(violations: &[Violation], offer_id: &str) -> ApiError {
+fn refused(violations: &[Violation], offer_id: &str) -> ApiError {
     if violations.iter().any(|v| v.code == Code::AcceptOfferNotFound) {
         ApiError::offer_not_found(offer_id)
     } else {
@@ -139,6 +169,7 @@ pub async fn accept<S: Store>(
     let me = call.require(&[Role::Buyer])?.clone();
     refuse_in_aws_mode(&api)?;
     mutate(&api, &call, || async {
+        let began = api.now();
         let body = read_accept_body(&call.json()?)?;
         let (seller, offer) = buyer_offer(&api, &me.account, &id).await?;
         if let Some(set) = set_holding(&api, &seller, &id).await? {
@@ -150,8 +181,8 @@ pub async fn accept<S: Store>(
         }
         let accepting = Accepting::load(&api, &me.account, &seller, body).await?;
         let agreement_id = new_id("agmt")?;
-        let acceptance =
-            lifecycle::accept(&accepting.request(&offer, &agreement_id)).map_err(|v| refused(&[v], &id))?;
+        let acceptance = lifecycle::accept(&accepting.request(&offer, &agreement_id))
+            .map_err(|v| accepting.refusal(&[v], &id, std::slice::from_ref(&id), began))?;
         let body = agreement_json(&acceptance.agreement, accepting.now.date_naive());
         let mut change = Change::new(accepting.now);
         change.record_acceptance(&seller, acceptance, &accepting.agreements);
@@ -271,4 +302,45 @@ pub async fn replacement_offer<S: Store>(
         Ok(created(now, &me.account, draft, events))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    fn agreement_from(offer_id: &str, accepted_at: &str) -> AgreementRecord {
+        serde_json::from_value(json!({
+            "id": "agmt-1", "offerId": offer_id, "productId": "prod-1", "buyerAccountId": "111122223333",
+            "currency": "USD", "acceptedAt": accepted_at, "start": "2026-12-02", "end": "2027-12-01",
+            "isContract": true, "installments": [], "replaces": null, "cancelRequestedOn": null,
+            "ending": null, "announced": "ACTIVE", "version": 1
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_refused_accept_is_a_lost_race_only_if_its_offer_was_accepted_after_it_began() {
+        let began: DateTime<Utc> = "2026-12-02T10:00:00Z".parse().unwrap();
+        let accepting = |agreements| Accepting {
+            buyer: "111122223333".to_owned(),
+            now: began,
+            body: AcceptBody { configuration: None, net_terms: true },
+            agreements,
+        };
+        let offer = ["offer-1".to_owned()];
+        let not_open =
+            [Violation::new(Code::AcceptOfferNotOpen, "", "offer offer-1 is accepted: it cannot be accepted")];
+        let status =
+            |agreements, offers: &[String]| accepting(agreements).refusal(&not_open, "offer-1", offers, began).status;
+
+        let simultaneous = vec![agreement_from("offer-1", "2026-12-02T10:00:00.004Z")];
+        assert_eq!(status(simultaneous.clone(), &offer), StatusCode::CONFLICT);
+        let before = vec![agreement_from("offer-1", "2026-12-02T09:59:59Z")];
+        assert_eq!(status(before, &offer), StatusCode::UNPROCESSABLE_ENTITY, "accepted before: the offer's state");
+        let other = vec![agreement_from("offer-2", "2026-12-02T10:00:00.004Z")];
+        assert_eq!(status(other, &offer), StatusCode::UNPROCESSABLE_ENTITY, "another offer's agreement");
+        let set = ["offer-2".to_owned(), "offer-1".to_owned()];
+        assert_eq!(status(simultaneous, &set), StatusCode::CONFLICT, "an offer set's");
+    }
 }

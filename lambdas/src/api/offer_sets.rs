@@ -1,7 +1,7 @@
 //! `/v1/offer-sets`: released private offers for several products that a buyer accepts at
 //! once, or not at all.
 
-use super::agreements::{agreement_json, read_accept_body, refuse_in_aws_mode, refused, Accepting};
+use super::agreements::{agreement_json, read_accept_body, refuse_in_aws_mode, Accepting};
 use super::auth::Role;
 use super::offers::{buyer_offer, own_offer};
 use super::{fetch, json_response, mutate, new_id, Api, ApiError, Call, Done};
@@ -169,20 +169,22 @@ pub async fn accept<S: Store>(
     let me = call.require(&[Role::Buyer])?.clone();
     refuse_in_aws_mode(&api)?;
     mutate(&api, &call, || async {
+        let began = api.now();
         let body = read_accept_body(&call.json()?)?;
         let (seller, set) = visible_set(&api, &call, &id).await?;
+        let accepting = Accepting::load(&api, &me.account, &seller, body).await?;
         if set.state == ACCEPTED {
             let v = Violation::new(Code::AcceptOfferNotOpen, "", format!("offer set {id} has been accepted already"));
-            return Err(ApiError::rules(&[v]));
+            return Err(accepting.refusal(&[v], &id, &set.offer_ids, began));
         }
         let mut offers = Vec::new();
         for offer_id in &set.offer_ids {
             offers.push(buyer_offer(&api, &me.account, offer_id).await?.1);
         }
-        let accepting = Accepting::load(&api, &me.account, &seller, body).await?;
         let ids = offers.iter().map(|_| new_id("agmt")).collect::<Result<Vec<_>, _>>()?;
         let requests: Vec<_> = offers.iter().zip(&ids).map(|(offer, id)| accepting.request(offer, id)).collect();
-        let acceptances = lifecycle::accept_offer_set(&requests).map_err(|v| refused(&v, &id))?;
+        let acceptances =
+            lifecycle::accept_offer_set(&requests).map_err(|v| accepting.refusal(&v, &id, &set.offer_ids, began))?;
         let today = accepting.now.date_naive();
         let made: Vec<Value> = acceptances.iter().map(|a| agreement_json(&a.agreement, today)).collect();
         let mut change = Change::new(accepting.now);
