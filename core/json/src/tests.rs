@@ -48,6 +48,11 @@ fn parse_keeps_the_first_place_and_last_value_of_a_repeated_key() {
     let doc = parsed(&text);
     assert_eq!(doc.as_object().map(<[_]>::len), Some(20));
     assert_eq!(doc.get("k0"), Some(&Json::Number("20".into())));
+    // Objects inside objects, each with its own repeated key.
+    let doc = parsed(r#"{"a": {"x": 1, "y": [{"x": 0, "x": 9}], "x": 2}, "b": 0, "a": {"x": 3, "x": 4}}"#);
+    assert_eq!(doc.to_value().to_string(), r#"{"a":{"x":4},"b":0}"#);
+    let doc = parsed(r#"[{"x": 1, "y": [{"x": 0, "x": 9}], "x": 2}, {"x": 5}]"#);
+    assert_eq!(doc.to_value().to_string(), r#"[{"x":2,"y":[{"x":9}]},{"x":5}]"#);
 }
 
 #[test]
